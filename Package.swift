@@ -42,7 +42,9 @@ let package = Package(
         // Neural-network engine: reverse-mode gradients, layers, architectures, optimisers, checkpoints.
         .target(name: "GUDNN", dependencies: ["GUDNumerics"]),
         // The diffusion framework: spaces, schedules, samplers, likelihood, training, data and I/O.
-        .target(name: "GUD", dependencies: ["GUDNumerics", "GUDNN", "CZlib"]),
+        .target(
+            name: "GUD", dependencies: ["GUDNumerics", "GUDNN", "CZlib"],
+            resources: [.copy("Resources/Datasets")]),
         // The command-line tool.
         .executableTarget(
             name: "gud",
@@ -60,6 +62,6 @@ let package = Package(
 
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),
-        .testTarget(name: "GUDTests", dependencies: ["GUD"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GUDTests", dependencies: ["GUD", "CZlib"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -79,8 +79,9 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
         return t
     }
 
-    /// The product of the extents, checked for overflow.
-    static func elementCount(of shape: [Int]) throws -> Int {
+    /// The product of the extents.
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when it overflows `Int`.
+    public static func elementCount(of shape: [Int]) throws -> Int {
         var n = 1
         for d in shape {
             let (p, overflow) = n.multipliedReportingOverflow(by: d)
