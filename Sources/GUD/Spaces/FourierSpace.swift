@@ -1,0 +1,140 @@
+/// The Fourier space of stationary data: the orthonormal n-dimensional DFT over a spatial shape
+/// (FFTW, `norm="ortho"`), with a whitening scale √(power spectrum).
+///
+/// Data (batch, D, C) with D = ∏ `shape` is read as (batch, shape₀, …, shapeₖ₋₁, C), flattened
+/// row-major (flat index = row · W + col in 2-D); components are complex (batch, D, C, 2) in the
+/// same flat order of frequencies. ``fromComponentSpace(_:)`` returns the real part of the inverse
+/// transform, and ``transformNoise(_:)`` is the transform of real white noise, whose Hermitian
+/// symmetry X₋ₖ = conj(Xₖ) keeps the noised data real.
+///
+/// **Symmetry.** A whitening scale or a component-wise schedule must be symmetric under k → −k
+/// (index ``conjugateIndex``), otherwise whitened values stop being Hermitian and `dataWhite` no
+/// longer represents them. The initialiser and ``validate(schedule:)`` check it (to √ε relative);
+/// `checkSymmetry: false` disables both checks, for reproducing computations made with asymmetric
+/// values (the reference's parity vectors do so).
+public struct FourierSpace<Scalar: TensorScalar>: Space {
+    /// The spatial shape, e.g. [28, 28].
+    public let shape: [Int]
+    public let scale: [Scalar]?
+    /// Whether symmetry under k → −k is enforced.
+    public let checksSymmetry: Bool
+    /// For every flat frequency index k, the flat index of −k (each axis taken modulo its extent).
+    public let conjugateIndex: [Int]
+    public var dimension: Int { conjugateIndex.count }
+    public var isComplex: Bool { true }
+
+    /// - Parameters:
+    ///   - shape: the spatial extents, each ≥ 1.
+    ///   - scale: Sₖ > 0 per frequency (e.g. √power spectrum), or `nil` for S = I.
+    ///   - checkSymmetry: whether to require S₋ₖ = Sₖ here and symmetric schedules in ``validate(schedule:)``.
+    /// - Throws: ``GUDError/invalidArgument(_:)`` for an empty shape, a non-positive scale or an
+    ///   asymmetric scale, ``GUDError/shapeMismatch(_:)`` for a scale of the wrong length,
+    ///   ``GUDError/nonFinite(_:)``.
+    public init(shape: [Int], scale: [Scalar]? = nil, checkSymmetry: Bool = true) throws {
+        guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
+            throw GUDError.invalidArgument("Fourier space shape \(shape); expected one or more positive extents")
+        }
+        self.shape = shape
+        self.checksSymmetry = checkSymmetry
+        self.conjugateIndex = FourierSpace.conjugateIndices(shape)
+        self.scale = try validatedScale(scale, dimension: conjugateIndex.count)
+        if checkSymmetry, let s = self.scale {
+            try checkSymmetric(s, "the whitening scale")
+        }
+    }
+
+    /// A whitened Fourier space fitted to data (N, D, C): Sₖ = √Pₖ with the power spectrum
+    /// Pₖ = mean over samples and channels of |FFT(x − x̄)ₖ|² (x̄ the per-pixel mean), averaged
+    /// over ±k to be exactly symmetric and floored as `floor` says.
+    public init(shape: [Int], data: Tensor<Scalar>, floor: VarianceFloor<Scalar> = .default) throws {
+        let plain = try FourierSpace(shape: shape)
+        let power = try plain.componentVariances(of: data)
+        let symmetric = power.indices.map { (power[$0] + power[plain.conjugateIndex[$0]]) / 2 }
+        let floored = try floor.apply(to: symmetric, what: "power-spectrum entry")
+        try self.init(shape: shape, scale: floored.map { $0.squareRoot() })
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try checkData(x, "input of toComponentSpace")
+        let plan: FFTPlan<Scalar> = try FFTPlanner.plan(layout(x.shape), .forward)
+        var input = Tensor<Scalar>(shape: x.shape + [2])
+        var out = Tensor<Scalar>(shape: x.shape + [2])
+        x.withUnsafeBufferPointer { src in
+            input.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<src.count { dst[2 * i] = src[i] }
+            }
+        }
+        input.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in plan.execute(input: i.baseAddress!, output: o.baseAddress!) }
+        }
+        return out
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try checkComponents(x, "input of fromComponentSpace")
+        let realShape = Array(x.shape.dropLast())
+        let plan: FFTPlan<Scalar> = try FFTPlanner.plan(layout(realShape), .inverse)
+        var complexOut = Tensor<Scalar>(shape: x.shape)
+        var out = Tensor<Scalar>(shape: realShape)
+        x.withUnsafeBufferPointer { i in
+            complexOut.withUnsafeMutableBufferPointer { o in
+                // Out-of-place complex FFTW plans preserve their input.
+                plan.execute(input: UnsafeMutablePointer(mutating: i.baseAddress!), output: o.baseAddress!)
+            }
+        }
+        complexOut.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<dst.count { dst[i] = src[2 * i] }
+            }
+        }
+        return out
+    }
+
+    /// Checks the component count and, unless disabled, that γ and β are symmetric under k → −k at
+    /// t = 0, 0.1, …, 1.
+    public func validate<Sch: Schedule>(schedule: Sch) throws where Sch.Scalar == Scalar {
+        try checkComponentCount(of: schedule)
+        guard checksSymmetry, schedule.componentCount != nil else { return }
+        for k in 0...10 {
+            let state = schedule(Scalar(k) / 10)
+            try checkSymmetric(state.gamma.scalars, "the schedule's γ at t = \(Scalar(k) / 10)")
+            try checkSymmetric(state.beta.scalars, "the schedule's β at t = \(Scalar(k) / 10)")
+        }
+    }
+
+    private func layout(_ dataShape: [Int]) -> FFTLayout {
+        FFTLayout(spatialShape: shape, outer: dataShape[0], inner: dataShape[2])
+    }
+
+    private func checkSymmetric(_ values: [Scalar], _ what: String) throws {
+        let tolerance = Scalar.ulpOfOne.squareRoot()
+        for (k, minusK) in conjugateIndex.enumerated() where k < minusK {
+            let a = values[k], b = values[minusK]
+            let limit = tolerance * Swift.max(1, Swift.abs(a), Swift.abs(b))
+            guard a == b || Swift.abs(a - b) <= limit else {
+                throw GUDError.invalidArgument(
+                    "\(what) is not symmetric under k → −k: \(a) at frequency index \(k) but \(b) at its mirror \(minusK); a Fourier space needs equal values so that the data stays real")
+            }
+        }
+    }
+
+    /// The flat index of −k for every flat index k of a row-major grid.
+    static func conjugateIndices(_ shape: [Int]) -> [Int] {
+        let count = shape.reduce(1, *)
+        var strides = [Int](repeating: 1, count: shape.count)
+        for a in stride(from: shape.count - 2, through: 0, by: -1) { strides[a] = strides[a + 1] * shape[a + 1] }
+        return (0..<count).map { flat in
+            var rest = flat, mirrored = 0
+            for a in 0..<shape.count {
+                let k = rest / strides[a]
+                rest %= strides[a]
+                mirrored += ((shape[a] - k) % shape[a]) * strides[a]
+            }
+            return mirrored
+        }
+    }
+}
