@@ -68,7 +68,7 @@ func applyComponentwise<S: TensorScalar>(
 /// Components with β = 0 get exactly 0, whatever ε is (frozen components stay frozen).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func probabilityFlowDrift<S: TensorScalar>(
+func writeProbabilityFlowDrift<S: TensorScalar>(
     x: UnsafePointer<S>, epsilon: UnsafePointer<S>, out: UnsafeMutablePointer<S>,
     layout: ComponentLayout, state: NoisingState<S>, indexer: CoefficientIndexer
 ) {
@@ -111,4 +111,103 @@ func eulerMaruyamaUpdate<S: TensorScalar>(
             }
         }
     }
+}
+
+/// x with every (sample, component) block multiplied by its entry of a (rows, width) table.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func multiplyComponents<S: TensorScalar>(_ x: Tensor<S>, by table: Tensor<S>) throws -> Tensor<S> {
+    let layout = try ComponentLayout(shape: x.shape, what: "values")
+    let indexer = try CoefficientIndexer(rows: table.shape[0], width: table.shape[1], layout: layout, what: "the coefficients")
+    var out = x
+    table.withUnsafeBufferPointer { t in
+        out.withUnsafeMutableBufferPointer { o in
+            indexer.forEachBlock(layout) { c, start in
+                let f = t[c]
+                for j in start..<(start + layout.inner) { o[j] *= f }
+            }
+        }
+    }
+    return out
+}
+
+/// Fills row b of `buffer` (axis 0 = samples) with standard normal draws from `streams[b]`,
+/// multiplied by `scale`; the samples are split over the cores.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func fillGaussian<S: TensorScalar>(_ buffer: inout Tensor<S>, streams: inout [RandomStream], scale: S) {
+    let rows = buffer.shape[0], perRow = buffer.count / Swift.max(rows, 1)
+    buffer.withUnsafeMutableBufferPointer { b in
+        streams.withUnsafeMutableBufferPointer { s in
+            let (bp, sp) = (b.baseAddress!, s.baseAddress!)
+            Parallel.forEachChunk(rows) { range in
+                for r in range {
+                    let row = UnsafeMutableBufferPointer(start: bp + r * perRow, count: perRow)
+                    sp[r].fillGaussian(row)
+                    for j in 0..<perRow { row[j] *= scale }
+                }
+            }
+        }
+    }
+}
+
+/// √( mean_i [ vᵢ / (atol + rtol · max(|aᵢ|, |bᵢ|)) ]² ): the error norm of adaptive ODE solvers.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func scaledRootMeanSquare<S: TensorScalar>(_ v: Tensor<S>, _ a: Tensor<S>, _ b: Tensor<S>, relative: S, absolute: S) -> S {
+    guard v.count > 0 else { return 0 }
+    var sum: S = 0
+    v.withUnsafeBufferPointer { vp in
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                for i in 0..<vp.count {
+                    let r = vp[i] / (absolute + relative * Swift.max(Swift.abs(ap[i]), Swift.abs(bp[i])))
+                    sum += r * r
+                }
+            }
+        }
+    }
+    return (sum / S(v.count)).squareRoot()
+}
+
+/// Σ over components, channels and re/im of wᵢ |x|², per sample.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func weightedSquaredNorms<S: TensorScalar>(_ x: Tensor<S>, weights: [S]) throws -> [S] {
+    let layout = try ComponentLayout(shape: x.shape, what: "values")
+    guard weights.count == layout.components else {
+        throw GUDError.shapeMismatch("\(weights.count) weights for \(layout.components) components")
+    }
+    var out = [S](repeating: 0, count: layout.batch)
+    x.withUnsafeBufferPointer { p in
+        for b in 0..<layout.batch {
+            var acc: S = 0
+            for i in 0..<layout.components {
+                let start = (b * layout.components + i) * layout.inner
+                var block: S = 0
+                for j in start..<(start + layout.inner) { block += p[j] * p[j] }
+                acc += weights[i] * block
+            }
+            out[b] = acc
+        }
+    }
+    return out
+}
+
+/// Σⱼ a[b, j] · c[b, j] per sample b (axis 0) of two tensors of equal shape.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func rowDots<S: TensorScalar>(_ a: Tensor<S>, _ c: Tensor<S>) -> [S] {
+    let rows = a.shape[0], n = a.count / Swift.max(rows, 1)
+    var out = [S](repeating: 0, count: rows)
+    a.withUnsafeBufferPointer { ap in
+        c.withUnsafeBufferPointer { cp in
+            for b in 0..<rows {
+                var acc: S = 0
+                for j in (b * n)..<((b + 1) * n) { acc += ap[j] * cp[j] }
+                out[b] = acc
+            }
+        }
+    }
+    return out
 }

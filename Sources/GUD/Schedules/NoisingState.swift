@@ -136,6 +136,18 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
         try CoefficientIndexer(rows: rows, width: width, layout: layout, what: "the noising state")
     }
 
+    /// The rows of `range` (a shared state is returned unchanged).
+    func rowsSlice(_ range: Range<Int>) throws -> NoisingState {
+        guard rows > 1 else { return self }
+        guard range.lowerBound >= 0, range.upperBound <= rows else {
+            throw GUDError.shapeMismatch("rows \(range) of a state with \(rows) rows")
+        }
+        let w = width
+        let g = try Tensor(shape: [range.count, w], scalars: Array(gamma.scalars[(range.lowerBound * w)..<(range.upperBound * w)]))
+        let b = try Tensor(shape: [range.count, w], scalars: Array(beta.scalars[(range.lowerBound * w)..<(range.upperBound * w)]))
+        return NoisingState(unchecked: Tensor(Array(t.scalars[range])), gamma: g, beta: b)
+    }
+
     /// The state with every row repeated `count` times in place (rows r, r, …, r+1, …); a shared
     /// state is returned unchanged.
     func repeatingRows(_ count: Int) -> NoisingState {
