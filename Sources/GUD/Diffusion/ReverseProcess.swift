@@ -5,6 +5,13 @@
 //
 // with s = −ε̂/σ. Components with β = 0 (frozen by clipping) do not move.
 
+/// The drift of the reverse SDE, −β (x/2 + s) = −½ β x − β s with s = −ε/σ, in compWhite (the
+/// reference's `drift`; the SDE integrates it from t = 1 down to 0).
+/// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
+public func reverseSDEDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<S>, state: NoisingState<S>) throws -> Tensor<S> {
+    try applyComponentwise(.reverseDrift, epsilon, x: x, state: state)
+}
+
 /// The probability-flow drift f = −½ β (x + s), s = −ε/σ, in compWhite (0 where β = 0).
 /// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
 public func probabilityFlowDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<S>, state: NoisingState<S>) throws -> Tensor<S> {

@@ -12,6 +12,7 @@ enum ComponentwiseFormula {
     case velocityToEpsilon   // −σ (2p/β − x)
     case denoised            // (x − σ p)/α
     case forward             // α x + σ p
+    case reverseDrift        // −β (x/2 + (−p/σ))
 
     var needsX: Bool {
         switch self {
@@ -53,6 +54,7 @@ func applyComponentwise<S: TensorScalar>(
                                 case .velocityToEpsilon: for j in range { o[j] = -s * (2 * pp[j] / b - xp[j]) }
                                 case .denoised: for j in range { o[j] = (xp[j] - s * pp[j]) / a }
                                 case .forward: for j in range { o[j] = a * xp[j] + s * pp[j] }
+                                case .reverseDrift: for j in range { o[j] = -b * (xp[j] / 2 + -pp[j] / s) }
                                 }
                             }
                         }
