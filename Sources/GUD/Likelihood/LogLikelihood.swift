@@ -4,8 +4,9 @@ public enum DivergenceMethod: Sendable {
     case exact
     /// Hutchinson's estimator tr(A) = E[vᵀ A v] with `probes` ≥ 2 standard normal probe vectors per
     /// sample in dataWhite, drawn once (fixed along the trajectory) from
-    /// `source.derived("gud.hutchinson").stream(firstSample + b)`. The spread over probes gives a
-    /// standard error.
+    /// `source.derived("gud.hutchinson").stream(firstSample + b)`, with a control variate (see
+    /// ``logLikelihood(model:schedule:data:divergence:prior:tStart:tEnd:relativeTolerance:absoluteTolerance:firstSample:)``).
+    /// The spread over probes gives a standard error.
     case hutchinson(probes: Int, source: RandomSource)
 }
 
@@ -43,10 +44,12 @@ public struct LikelihoodResult<Scalar: TensorScalar> {
 /// dataWhite coordinates y = U† χ̂ (real for every space, the Fourier one included): with
 /// η(y) = U† ε̂(U y) and Mₜ = U† diag(βᵢ/σᵢ) U,
 ///
-///     ∇·f = −½ C Σᵢ βᵢ + ½ tr(Mₜ ∂η/∂y),
+///     ∇·f = −½ C Σᵢ βᵢ + ½ tr(Mₜ ∂η/∂y) = ½ tr(Mₜ ∂η/∂y − Bₜ),   Bₜ = U† diag(βᵢ) U,
 ///
 /// the trace from the model's vector–Jacobian products (``EpsilonModel/epsilonAndVJP(dataWhite:state:space:cotangents:)``):
-/// exactly, Σₙ (Mₜ eₙ)ᵀ (∂η/∂y) eₙ, or by Hutchinson, E[(Mₜ v)ᵀ (∂η/∂y) v]. The ODE is solved by
+/// exactly, Σₙ (Mₜ eₙ)ᵀ (∂η/∂y) eₙ, or by Hutchinson, E[(Mₜ v)ᵀ (∂η/∂y) v − vᵀ Bₜ v]. (Subtracting
+/// vᵀ Bₜ v, whose mean C Σβ is known, removes most of the estimator's variance: the two terms cancel
+/// exactly where ε̂ = x, as at high noise.) The ODE is solved by
 /// ``DormandPrince`` with the given tolerances (the error control covers the state and the
 /// accumulated divergences). The schedule must have σ > 0 on [tStart, tEnd] (start the VP schedule
 /// slightly above 0). The prior is explicit: see ``Prior`` for the mismatch of N(0, I) at finite γ(1).
@@ -113,9 +116,14 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
         if basis != nil {
             out += diagonalTraces(vjps).map { -betaSum / 2 + $0 / 2 }
         } else {
-            let estimates = zip(vjps, probes).map { rowDots($0, $1) }
+            // vₖᵀ (Mₜ J) vₖ − vₖᵀ Bₜ vₖ: the second term has the known mean C Σβ (a control variate that
+            // removes the variance of the cancelling parts, exact when ε̂ = x).
+            let betas = expandedBetas(state, components: d)
+            let estimates = try zip(vjps, probes).map { vjp, v in
+                zip(rowDots(vjp, v), try weightedSquaredNorms(space.toComponentSpace(v), weights: betas)).map { $0 - $1 }
+            }
             for b in 0..<batch {
-                for k in 0..<accumulators { out.append(-betaSum / 2 + estimates[k][b] / 2) }
+                for k in 0..<accumulators { out.append(estimates[k][b] / 2) }
             }
         }
         return try Tensor(shape: y.shape, scalars: out)
@@ -141,6 +149,11 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
         logDensity: white.map { $0 + logDet }, logDensityWhite: white, priorLogDensity: priorLog,
         integratedDivergence: integrated, standardError: probes.isEmpty ? nil : errors,
         dimension: n, evaluations: solution.evaluations)
+}
+
+/// βᵢ per component (a scalar state broadcast to D values).
+private func expandedBetas<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) -> [S] {
+    (0..<d).map { state.beta[flat: state.width == 1 ? 0 : $0] }
 }
 
 /// βᵢ/σᵢ per component, shape (1, D) (0 where β = 0).
