@@ -38,14 +38,13 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
     let layout = session.layout
     let brownian = source.derived("gud.sampler.brownian")
     var streams = (0..<layout.batch).map { brownian.stream(firstSample + $0) }
-    var realNoise = Tensor<S>(shape: Array(session.x.shape.prefix(3)))
+    var increment = Tensor<S>(shape: session.x.shape)
     for k in 0..<(grid.count - 1) {
         let (t, dt) = (grid[k], grid[k + 1] - grid[k])
         let state = schedule(t)
         let indexer = try state.indexer(for: layout)
         let eps = try session.epsilon(model, session.x, state)
-        fillGaussian(&realNoise, streams: &streams, scale: Swift.abs(dt).squareRoot())
-        let increment = try space.transformNoise(realNoise)
+        try space.drawWhiteNoise(into: &increment, streams: &streams, scale: Swift.abs(dt).squareRoot())
         let denoised = try session.denoisedForProgress(x: session.x, epsilon: eps, state: state)
         session.x.withUnsafeMutableBufferPointer { xb in
             eps.withUnsafeBufferPointer { eb in

@@ -58,7 +58,6 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     @_specialize(where Scalar == Double)
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkData(x, "input of toComponentSpace")
-        let plan: FFTPlan<Scalar> = try FFTPlanner.plan(layout(x.shape), .forward)
         var input = Tensor<Scalar>(shape: x.shape + [2])
         var out = Tensor<Scalar>(shape: x.shape + [2])
         x.withUnsafeBufferPointer { src in
@@ -66,8 +65,10 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
                 for i in 0..<src.count { dst[2 * i] = src[i] }
             }
         }
-        input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in plan.execute(input: i.baseAddress!, output: o.baseAddress!) }
+        try input.withUnsafeMutableBufferPointer { i in
+            try out.withUnsafeMutableBufferPointer { o in
+                try transform(i.baseAddress!, o.baseAddress!, batch: x.shape[0], channels: x.shape[2], .forward)
+            }
         }
         return out
     }
@@ -76,14 +77,13 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     @_specialize(where Scalar == Double)
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkComponents(x, "input of fromComponentSpace")
-        let realShape = Array(x.shape.dropLast())
-        let plan: FFTPlan<Scalar> = try FFTPlanner.plan(layout(realShape), .inverse)
         var complexOut = Tensor<Scalar>(shape: x.shape)
-        var out = Tensor<Scalar>(shape: realShape)
-        x.withUnsafeBufferPointer { i in
-            complexOut.withUnsafeMutableBufferPointer { o in
+        var out = Tensor<Scalar>(shape: Array(x.shape.dropLast()))
+        try x.withUnsafeBufferPointer { i in
+            try complexOut.withUnsafeMutableBufferPointer { o in
                 // Out-of-place complex FFTW plans preserve their input.
-                plan.execute(input: UnsafeMutablePointer(mutating: i.baseAddress!), output: o.baseAddress!)
+                try transform(UnsafeMutablePointer(mutating: i.baseAddress!), o.baseAddress!,
+                              batch: x.shape[0], channels: x.shape[2], .inverse)
             }
         }
         complexOut.withUnsafeBufferPointer { src in
@@ -92,6 +92,36 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
             }
         }
         return out
+    }
+
+    /// The transform of real white noise, drawn straight into the real parts of the FFT's input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws {
+        try checkNoiseBuffer(out, streams: streams)
+        let (batch, channels) = (out.shape[0], out.shape[2])
+        var input = Tensor<Scalar>(shape: out.shape)
+        fillStandardNormal(&input, streams: &streams, scale: scale, stride: 2)
+        try input.withUnsafeMutableBufferPointer { i in
+            try out.withUnsafeMutableBufferPointer { o in
+                try transform(i.baseAddress!, o.baseAddress!, batch: batch, channels: channels, .forward)
+            }
+        }
+    }
+
+    /// The orthonormal FFT of `batch` samples of interleaved complex values, the batch split over the
+    /// cores (each part with the cached plan of its size; FFTW plans may execute concurrently).
+    private func transform(_ input: UnsafeMutablePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
+                           batch: Int, channels: Int, _ direction: FFTDirection) throws {
+        let parts = Swift.max(1, Swift.min(Parallel.workerCount, batch))
+        let bounds = (0...parts).map { $0 * batch / parts }
+        let plans: [FFTPlan<Scalar>] = try (0..<parts).map { p in
+            try FFTPlanner.plan(FFTLayout(spatialShape: shape, outer: bounds[p + 1] - bounds[p], inner: channels), direction)
+        }
+        let stride = 2 * dimension * channels
+        Parallel.forEach(parts) { p in
+            plans[p].execute(input: input + bounds[p] * stride, output: output + bounds[p] * stride)
+        }
     }
 
     /// Checks the component count and, unless disabled, that γ and β are symmetric under k → −k at
@@ -104,10 +134,6 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
             try checkSymmetric(state.gamma.scalars, "the schedule's γ at t = \(Scalar(k) / 10)")
             try checkSymmetric(state.beta.scalars, "the schedule's β at t = \(Scalar(k) / 10)")
         }
-    }
-
-    private func layout(_ dataShape: [Int]) -> FFTLayout {
-        FFTLayout(spatialShape: shape, outer: dataShape[0], inner: dataShape[2])
     }
 
     private func checkSymmetric(_ values: [Scalar], _ what: String) throws {

@@ -41,6 +41,13 @@ public protocol Space<Scalar>: Sendable {
     /// The default is the identity for real spaces and ``toComponentSpace(_:)`` for complex ones.
     func transformNoise(_ z: Tensor<Scalar>) throws -> Tensor<Scalar>
 
+    /// Writes white noise in compWhite into `out` (shape (batch, D, C), or (batch, D, C, 2) when
+    /// complex): ``transformNoise(_:)`` of standard normal draws times `scale`, the draws of sample b
+    /// taken in row-major order from `streams[b]` (which advance). The default fills the real draws
+    /// and calls ``transformNoise(_:)``; a space may override it to avoid intermediate copies.
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `out` or `streams` do not fit.
+    func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws
+
     /// Checks that a schedule can drive the diffusion in this space: a component-wise schedule must
     /// have ``dimension`` components (the Fourier space also checks the k → −k symmetry).
     /// - Throws: ``GUDError/shapeMismatch(_:)`` or ``GUDError/invalidArgument(_:)``.
@@ -56,6 +63,21 @@ extension Space {
 
     public func validate<Sch: Schedule>(schedule: Sch) throws where Sch.Scalar == Scalar {
         try checkComponentCount(of: schedule)
+    }
+
+    public func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws {
+        try checkNoiseBuffer(out, streams: streams)
+        var real = Tensor<Scalar>(shape: Array(out.shape.prefix(3)))
+        fillStandardNormal(&real, streams: &streams, scale: scale)
+        out = try transformNoise(real)
+    }
+
+    /// Throws unless `out` has the shape of component values and there is one stream per sample.
+    func checkNoiseBuffer(_ out: Tensor<Scalar>, streams: [RandomStream]) throws {
+        try checkComponents(out, "noise buffer")
+        guard streams.count == out.shape[0] else {
+            throw GUDError.shapeMismatch("\(streams.count) random streams for a batch of \(out.shape[0]); expected one per sample")
+        }
     }
 
     /// Throws unless a component-wise schedule has ``dimension`` components.
@@ -93,12 +115,16 @@ extension Space {
     }
 
     /// White noise in `compWhite` for `batch` samples: ``transformNoise(_:)`` of standard normal
-    /// draws (batch, D, C), sample b drawing from `source.stream(firstSample + b)`.
+    /// draws (batch, D, C), sample b drawing from `source.stream(firstSample + b)` (see
+    /// ``drawWhiteNoise(into:streams:scale:)``).
     public func whiteNoise(batch: Int, channels: Int, source: RandomSource, firstSample: Int = 0) throws -> Tensor<Scalar> {
         guard batch > 0, channels > 0 else {
             throw GUDError.invalidArgument("noise for batch \(batch) with \(channels) channels; expected positive counts")
         }
-        return try transformNoise(source.gaussian(shape: [batch, dimension, channels], firstSample: firstSample))
+        var streams = (0..<batch).map { source.stream(firstSample + $0) }
+        var out = Tensor<Scalar>(shape: componentShape(batch: batch, channels: channels))
+        try drawWhiteNoise(into: &out, streams: &streams, scale: 1)
+        return out
     }
 
     /// log |det M| of the map from data to `dataWhite` (or `compWhite`) for C channels:
