@@ -5,7 +5,8 @@ import GUD
 
 /// The overhead of the diffusion core in the sampler loop: 16 samples of 28 × 28 in a whitened
 /// Fourier space with a soft-conditioning schedule, 100 Euler–Maruyama steps, and the parts of one
-/// step (schedule, noise, its FFT, the update, the dataWhite ↔ compWhite round trip a network needs).
+/// step (schedule, noise drawn and transformed, the FFT alone, the update, the dataWhite ↔ compWhite
+/// round trip a network needs).
 /// The model is the closed-form ``DiagonalGaussianModel``, so the sampler figures are the core's
 /// own cost; a network's forward pass comes on top.
 @main
@@ -45,10 +46,12 @@ struct SamplerBenchmark: ParsableCommand {
             _ = try sampleHeun(model: model, schedule: schedule, space: space, start: .noise(count: batch), source: source)
         })
         report.cases.append(Benchmark.measure("step_schedule_784", warmup: warmup, runs: runs) { _ = schedule(0.37) })
-        report.cases.append(Benchmark.measure("step_gaussian_noise_16x784", warmup: warmup, runs: runs) {
-            _ = source.gaussian(shape: [batch, d, 1], as: Float.self)
+        var streams = (0..<batch).map { source.stream($0) }
+        var noise = x
+        report.cases.append(try Benchmark.measure("step_white_noise_16x784", warmup: warmup, runs: runs) {
+            try space.drawWhiteNoise(into: &noise, streams: &streams, scale: 0.1)
         })
-        report.cases.append(try Benchmark.measure("step_transform_noise_16x784", warmup: warmup, runs: runs) {
+        report.cases.append(try Benchmark.measure("step_transform_noise_fft_16x784", warmup: warmup, runs: runs) {
             _ = try space.transformNoise(real)
         })
         report.cases.append(try Benchmark.measure("step_em_update_16x784", warmup: warmup, runs: runs) {
