@@ -13,13 +13,6 @@ enum ComponentwiseFormula {
     case denoised            // (x − σ p)/α
     case forward             // α x + σ p
     case reverseDrift        // −β (x/2 + (−p/σ))
-
-    var needsX: Bool {
-        switch self {
-        case .epsilonToScore, .scoreToEpsilon: return false
-        default: return true
-        }
-    }
 }
 
 /// Applies a component-wise formula. `p` and `x` have the same shape (batch, D, …); the state

@@ -87,22 +87,24 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     }
     let accumulators = Swift.max(1, probes.count)
     let basis: Tensor<S>? = probes.isEmpty ? try Tensor<S>.identity(n).reshaped([n, d, channels]) : nil
+    let probeComponents = try probes.map(space.toComponentSpace)
 
-    var y0 = Tensor<S>(shape: [x0.count + batch * accumulators])
-    for i in 0..<x0.count { y0[flat: i] = x0[flat: i] }
+    // The state of the ODE: χ̂ followed by the accumulated divergence of every sample and probe.
+    let y0 = try Tensor(shape: [x0.count + batch * accumulators],
+                        scalars: x0.scalars + [S](repeating: 0, count: batch * accumulators))
 
     let solver = try DormandPrince(relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
     let solution = try solver.integrate(y0, from: tStart, to: tEnd, derivative: { t, y in
         let x = try Tensor(shape: x0.shape, scalars: Array(y.scalars[0..<x0.count]))
         let state = schedule(t)
-        let weights = try divergenceWeights(state, components: d)
+        let weights = divergenceWeights(state, components: d)
         // Cotangents Mₜ v: the basis vectors (exact) or the probes (Hutchinson).
         let cotangents: [Tensor<S>]
         if let basis {
             let mBasis = try space.fromComponentSpace(multiplyComponents(space.toComponentSpace(basis), by: weights))
             cotangents = try tiledRows(mBasis, batch: batch)
         } else {
-            cotangents = try probes.map { try space.fromComponentSpace(multiplyComponents(space.toComponentSpace($0), by: weights)) }
+            cotangents = try probeComponents.map { try space.fromComponentSpace(multiplyComponents($0, by: weights)) }
         }
         let (eta, vjps) = try model.epsilonAndVJP(
             dataWhite: space.fromComponentSpace(x), state: state, space: space, cotangents: cotangents)
@@ -119,8 +121,8 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
             // vₖᵀ (Mₜ J) vₖ − vₖᵀ Bₜ vₖ: the second term has the known mean C Σβ (a control variate that
             // removes the variance of the cancelling parts, exact when ε̂ = x).
             let betas = expandedBetas(state, components: d)
-            let estimates = try zip(vjps, probes).map { vjp, v in
-                zip(rowDots(vjp, v), try weightedSquaredNorms(space.toComponentSpace(v), weights: betas)).map { $0 - $1 }
+            let estimates = try probes.indices.map { k in
+                zip(rowDots(vjps[k], probes[k]), try weightedSquaredNorms(probeComponents[k], weights: betas)).map { $0 - $1 }
             }
             for b in 0..<batch {
                 for k in 0..<accumulators { out.append(estimates[k][b] / 2) }
@@ -157,7 +159,7 @@ private func expandedBetas<S: TensorScalar>(_ state: NoisingState<S>, components
 }
 
 /// βᵢ/σᵢ per component, shape (1, D) (0 where β = 0).
-private func divergenceWeights<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) throws -> Tensor<S> {
+private func divergenceWeights<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) -> Tensor<S> {
     Tensor(shape: [1, d]) { i in
         let c = state.width == 1 ? 0 : i
         let beta = state.beta[flat: c]

@@ -54,6 +54,7 @@ public struct GaussianPrior<Scalar: TensorScalar>: Prior {
         return try GaussianPrior(variances: v)
     }
 
+    /// log N(x; 0, diag(v)) per sample, with respect to the real dataWhite coordinates.
     public func logDensity(compWhite x: Tensor<Scalar>, space: any Space<Scalar>) throws -> [Scalar] {
         try space.checkComponents(x, "prior input")
         let d = space.dimension

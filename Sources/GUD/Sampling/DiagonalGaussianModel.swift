@@ -42,10 +42,12 @@ public struct DiagonalGaussianModel<Scalar: TensorScalar>: EpsilonModel {
         return out
     }
 
+    /// ε̂ᵢ = cᵢ χ̂ᵢ, component-wise in compWhite.
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
         try multiplyComponents(x, by: coefficients(state))
     }
 
+    /// η(y) = U† (c ∘ U y) and the exact products U† (c ∘ U v) (the Jacobian is symmetric).
     public func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,
         cotangents: [Tensor<Scalar>]

@@ -11,7 +11,9 @@
 /// is given. The last stage is reused as the first of the next step (FSAL): about 6 evaluations per
 /// accepted step. A non-finite error estimate counts as a rejection.
 public struct DormandPrince<Scalar: TensorScalar>: Sendable {
+    /// rtol of the error norm.
     public var relativeTolerance: Scalar
+    /// atol of the error norm.
     public var absoluteTolerance: Scalar
     /// The size of the first step, or `nil` for the automatic choice.
     public var initialStep: Scalar?
@@ -184,9 +186,12 @@ public struct ODESolution<Scalar: TensorScalar>: Sendable {
     public var y: Tensor<Scalar>
     /// The time reached: the end unless stopped early.
     public var t: Scalar
+    /// Steps accepted by the error control.
     public var acceptedSteps = 0
+    /// Steps rejected and retried with a smaller size.
     public var rejectedSteps = 0
     /// Evaluations of the derivative.
     public var evaluations = 0
+    /// Whether `afterStep` ended the integration.
     public var stoppedEarly = false
 }

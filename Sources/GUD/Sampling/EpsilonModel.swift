@@ -26,6 +26,7 @@ public protocol EpsilonModel<Scalar> {
 }
 
 extension EpsilonModel {
+    /// The default: ``finiteDifferenceEpsilonAndVJP(dataWhite:state:space:cotangents:)``.
     public func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,
         cotangents: [Tensor<Scalar>]
@@ -90,10 +91,12 @@ extension EpsilonModel {
 public struct EpsilonClosure<Scalar: TensorScalar>: EpsilonModel {
     private let body: (NoisingState<Scalar>, Tensor<Scalar>) throws -> Tensor<Scalar>
 
+    /// A model calling `body(state, x)`.
     public init(_ body: @escaping (NoisingState<Scalar>, Tensor<Scalar>) throws -> Tensor<Scalar>) {
         self.body = body
     }
 
+    /// `body(state, x)`.
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
         try body(state, x)
     }

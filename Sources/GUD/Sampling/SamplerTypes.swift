@@ -24,6 +24,7 @@ public struct SamplerStep<Scalar: TensorScalar> {
 
 /// The answer of a progress callback.
 public enum SamplerControl: Sendable {
+    /// Continue with the next step.
     case proceed
     /// End sampling after this step; the result is marked as stopped early.
     case stop
@@ -31,7 +32,9 @@ public enum SamplerControl: Sendable {
 
 /// A state saved along the trajectory.
 public struct TrajectoryPoint<Scalar: TensorScalar> {
+    /// The time reached when the state was saved (on the sampler's grid).
     public let time: Scalar
+    /// The state at that time.
     public let value: DataValue<Scalar>
 }
 

@@ -11,7 +11,9 @@
 /// At t = 1 the analytic limits are returned: γ = +∞, β = +∞ (α = 0). Start samplers slightly
 /// below t = 1 with this schedule.
 public struct CosineSchedule<Scalar: TensorScalar>: Schedule {
+    /// The offset s that keeps β finite at t = 0.
     public let s: Scalar
+    /// `nil`: a scalar schedule.
     public var componentCount: Int? { nil }
 
     /// - Throws: ``GUDError/invalidArgument(_:)`` unless s is finite and ≥ 0.
@@ -22,6 +24,7 @@ public struct CosineSchedule<Scalar: TensorScalar>: Schedule {
         self.s = s
     }
 
+    /// γ(t) and β(t) from sin θ and sin φ (see the type's documentation).
     public func evaluate(at t: Scalar, gamma: UnsafeMutableBufferPointer<Scalar>, beta: UnsafeMutableBufferPointer<Scalar>) {
         let halfPi = Scalar.pi / 2
         let sinTheta = Scalar.sin((t + s) / (1 + s) * halfPi)

@@ -16,6 +16,7 @@ import _Differentiation
 public struct GammaSchedule<Scalar: TensorScalar>: Schedule {
     private let gammaValues: @Sendable (Double) -> [Double]
     private let derivativeValues: @Sendable (Double) -> [Double]
+    /// `nil` for a scalar schedule, else the number of components of γ(t).
     public let componentCount: Int?
 
     /// A scalar schedule from γ(t) and its analytic derivative dγ/dt.
@@ -49,6 +50,7 @@ public struct GammaSchedule<Scalar: TensorScalar>: Schedule {
     }
     #endif
 
+    /// γ(t) and β = sigmoid(γ) · dγ/dt, evaluated in `Double`.
     public func evaluate(at t: Scalar, gamma: UnsafeMutableBufferPointer<Scalar>, beta: UnsafeMutableBufferPointer<Scalar>) {
         let g = gammaValues(Double(t)), d = derivativeValues(Double(t))
         precondition(g.count == width && d.count == width,

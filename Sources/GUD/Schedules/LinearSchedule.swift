@@ -16,6 +16,7 @@ public struct LinearSchedule<Scalar: TensorScalar>: Schedule {
     public let gammaMax: [Scalar]
     /// The clipping bounds, if any.
     public let clip: ClipBounds<Scalar>?
+    /// `nil` for a scalar schedule, else D.
     public let componentCount: Int?
     /// γ_max − γ_min per entry: the slope dγ/dt of the unclipped line.
     public let deltaGamma: [Scalar]
@@ -63,6 +64,7 @@ public struct LinearSchedule<Scalar: TensorScalar>: Schedule {
         self.deltaGamma = zip(hi, lo).map { $0 - $1 }
     }
 
+    /// γ and β of every component at t (see the type's documentation for clipping).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(at t: Scalar, gamma: UnsafeMutableBufferPointer<Scalar>, beta: UnsafeMutableBufferPointer<Scalar>) {
@@ -93,7 +95,9 @@ public struct LinearSchedule<Scalar: TensorScalar>: Schedule {
 
 /// Lower and upper bounds for clipping a component-wise γ, one value (shared) or one per component.
 public struct ClipBounds<Scalar: TensorScalar>: Sendable, Equatable {
+    /// Lower bounds (1 or D values).
     public let lower: [Scalar]
+    /// Upper bounds (1 or D values).
     public let upper: [Scalar]
 
     /// Bounds shared by every component; ±∞ leaves a side open.

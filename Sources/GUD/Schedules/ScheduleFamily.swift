@@ -57,10 +57,15 @@ extension ScheduleFamily {
 /// Soft-conditioning schedules over fixed labels, indexed by the softness
 /// (see ``softConditioningSchedule(labels:gammaMinTarget:gammaMaxTarget:softness:clip:)``).
 public struct SoftConditioningFamily<Scalar: TensorScalar>: ScheduleFamily {
+    /// The ordering labels lᵢ.
     public let labels: [Scalar]
+    /// γ̃_min, reached by the highest label at t = 0.
     public let gammaMinTarget: Scalar
+    /// γ̃_max, reached by the lowest label at t = 1.
     public let gammaMaxTarget: Scalar
+    /// Whether members clip γ to [γ̃_min, γ̃_max].
     public let clip: Bool
+    /// The number of labels.
     public var componentCount: Int { labels.count }
 
     /// - Throws: as ``softConditioningSchedule(labels:gammaMinTarget:gammaMaxTarget:softness:clip:)`` at softness 1.
@@ -83,10 +88,15 @@ public struct SoftConditioningFamily<Scalar: TensorScalar>: ScheduleFamily {
 /// (see ``varianceAdjustedSchedule(variances:gammaMinTarget:gammaMaxTarget:softness:ordering:clip:)``);
 /// the paper's PCA experiments train one network over softness a = 1/s ∈ [0.4, 1.6].
 public struct VarianceAdjustedFamily<Scalar: TensorScalar>: ScheduleFamily {
+    /// The per-component data variances Σᵢ.
     public let variances: [Scalar]
+    /// The ordering oᵢ, or `nil` for −log Σᵢ.
     public let ordering: [Scalar]?
+    /// γ̃_min.
     public let gammaMinTarget: Scalar
+    /// γ̃_max.
     public let gammaMaxTarget: Scalar
+    /// The number of variances.
     public var componentCount: Int { variances.count }
 
     /// - Throws: as ``varianceAdjustedSchedule(variances:gammaMinTarget:gammaMaxTarget:softness:ordering:clip:)`` at softness 1.

@@ -17,6 +17,7 @@ public struct SequentialSchedule<Scalar: TensorScalar>: Schedule {
     public let offsets: [Scalar]
     /// dγ/dt in the active region.
     public let slope: Scalar
+    /// The number of offsets.
     public var componentCount: Int? { offsets.count }
 
     /// - Parameters:
@@ -46,6 +47,7 @@ public struct SequentialSchedule<Scalar: TensorScalar>: Schedule {
     /// The unclipped line at t = 1: γ_min + (1 − τᵢ) · slope.
     public var unclippedEnd: [Scalar] { offsets.map { gammaMin + (1 - $0) * slope } }
 
+    /// γ and β of every component at t (see the type's documentation).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(at t: Scalar, gamma: UnsafeMutableBufferPointer<Scalar>, beta: UnsafeMutableBufferPointer<Scalar>) {

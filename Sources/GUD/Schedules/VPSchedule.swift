@@ -10,8 +10,11 @@
 /// where σ² is close to 1 (the reference's logit(−expm1(−B)) loses digits there in float32).
 /// At t = 0, γ = −∞ and β takes its analytic value β_min (the reference returns NaN, 0 · ∞).
 public struct VPSchedule<Scalar: TensorScalar>: Schedule {
+    /// β(0).
     public let betaMin: Scalar
+    /// β(1).
     public let betaMax: Scalar
+    /// `nil`: a scalar schedule.
     public var componentCount: Int? { nil }
 
     /// - Throws: ``GUDError/nonFinite(_:)`` for non-finite rates, ``GUDError/invalidArgument(_:)``
@@ -32,6 +35,7 @@ public struct VPSchedule<Scalar: TensorScalar>: Schedule {
         betaMin * t + 0.5 * (betaMax - betaMin) * t * t
     }
 
+    /// γ(t) from ∫β and the analytic β(t).
     public func evaluate(at t: Scalar, gamma: UnsafeMutableBufferPointer<Scalar>, beta: UnsafeMutableBufferPointer<Scalar>) {
         let b = integratedBeta(at: t)
         gamma[0] = b <= 1 ? Scalar.log(Scalar.expMinusOne(b)) : b + Scalar.log(onePlus: -Scalar.exp(-b))

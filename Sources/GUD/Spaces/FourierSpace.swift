@@ -15,12 +15,15 @@
 public struct FourierSpace<Scalar: TensorScalar>: Space {
     /// The spatial shape, e.g. [28, 28].
     public let shape: [Int]
+    /// √(power spectrum) per frequency, or `nil`.
     public let scale: [Scalar]?
     /// Whether symmetry under k → −k is enforced.
     public let checksSymmetry: Bool
     /// For every flat frequency index k, the flat index of −k (each axis taken modulo its extent).
     public let conjugateIndex: [Int]
+    /// ∏ shape.
     public var dimension: Int { conjugateIndex.count }
+    /// `true`: components are complex.
     public var isComplex: Bool { true }
 
     /// - Parameters:
@@ -54,6 +57,7 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
         try self.init(shape: shape, scale: floored.map { $0.squareRoot() })
     }
 
+    /// The orthonormal FFT over the spatial axes of every (sample, channel): (batch, D, C) → (batch, D, C, 2).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -73,6 +77,7 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
         return out
     }
 
+    /// The real part of the orthonormal inverse FFT: (batch, D, C, 2) → (batch, D, C).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {

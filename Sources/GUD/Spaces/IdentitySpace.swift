@@ -1,7 +1,10 @@
 /// Pixel space: U = I, with an optional per-pixel whitening scale S (standard diffusion when S = I).
 public struct IdentitySpace<Scalar: TensorScalar>: Space {
+    /// The number of pixels D.
     public let dimension: Int
+    /// The per-pixel scale, or `nil`.
     public let scale: [Scalar]?
+    /// `false`.
     public var isComplex: Bool { false }
 
     /// - Parameters:
@@ -28,11 +31,13 @@ public struct IdentitySpace<Scalar: TensorScalar>: Space {
         try self.init(dimension: data.shape[1], scale: variances.map { $0.squareRoot() })
     }
 
+    /// The identity (shape-checked).
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkData(x, "input of toComponentSpace")
         return x
     }
 
+    /// The identity (shape-checked).
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkComponents(x, "input of fromComponentSpace")
         return x

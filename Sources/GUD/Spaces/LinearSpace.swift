@@ -8,11 +8,14 @@
 public struct LinearSpace<Scalar: TensorScalar>: Space {
     /// U, shape (D, D): row i is component i.
     public let components: Tensor<Scalar>
+    /// Sᵢ per component (√λᵢ for a whitened PCA space), or `nil`.
     public let scale: [Scalar]?
     /// The eigenvalues λᵢ (after the floor) when built from a covariance or data, else `nil`:
     /// the variances of the unwhitened components, e.g. for labels −log λᵢ.
     public let variances: [Scalar]?
+    /// D.
     public var dimension: Int { components.shape[0] }
+    /// `false`.
     public var isComplex: Bool { false }
 
     /// A space from explicit components and scale.
@@ -69,6 +72,7 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
         try self.init(covariance: sampleCovariance(data), whiten: whiten, floor: floor)
     }
 
+    /// χ_b = U φ_b for every sample (one GEMM when C = 1).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -76,6 +80,7 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
         return apply(x, transposed: false)
     }
 
+    /// φ_b = Uᵀ χ_b for every sample.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {

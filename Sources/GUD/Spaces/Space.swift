@@ -55,16 +55,19 @@ public protocol Space<Scalar>: Sendable {
 }
 
 extension Space {
+    /// The identity for real spaces, ``toComponentSpace(_:)`` for complex ones.
     public func transformNoise(_ z: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if isComplex { return try toComponentSpace(z) }
         try checkData(z, "noise")
         return z
     }
 
+    /// Checks the number of components of a component-wise schedule.
     public func validate<Sch: Schedule>(schedule: Sch) throws where Sch.Scalar == Scalar {
         try checkComponentCount(of: schedule)
     }
 
+    /// Real draws (Marsaglia's polar method on the streams' bits) passed through ``transformNoise(_:)``.
     public func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws {
         try checkNoiseBuffer(out, streams: streams)
         var real = Tensor<Scalar>(shape: Array(out.shape.prefix(3)))

@@ -38,18 +38,22 @@ public enum Wavelet: Sendable, Hashable {
 /// `horizontal` = low-pass in x, high-pass in y (responds to horizontal edges); `vertical` =
 /// high-pass in x, low-pass in y; `diagonal` = high-pass in both; `approximation` = low-pass in both.
 public struct WaveletCoefficient: Sendable, Hashable {
+    /// The filtering of a sub-band (see the type's documentation).
     public enum Orientation: Sendable, Hashable {
         case approximation, horizontal, vertical, diagonal
     }
 
+    /// 1 (finest) … L (coarsest).
     public let level: Int
+    /// The sub-band.
     public let orientation: Orientation
     /// Row within the sub-band (0 ..< bandRows).
     public let row: Int
     /// Column within the sub-band (0 ..< bandColumns).
     public let column: Int
-    /// The sub-band's extents: (height, width) / 2^level.
+    /// The sub-band's height: height / 2^level.
     public let bandRows: Int
+    /// The sub-band's width: width / 2^level.
     public let bandColumns: Int
 
     /// The centre of the coefficient's support in pixel rows: (row + ½) · 2^level − ½.

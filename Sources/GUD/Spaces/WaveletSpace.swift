@@ -10,14 +10,21 @@
 /// orderings can be built from it, e.g. ``coarseToFineLabels()``. The transform is real, so noise
 /// needs no transformation. (The reference implementation has no wavelet space.)
 public struct WaveletSpace<Scalar: TensorScalar>: Space {
+    /// The image height in pixels.
     public let height: Int
+    /// The image width in pixels.
     public let width: Int
+    /// L, the number of levels.
     public let levels: Int
+    /// Haar or Daubechies-4.
     public let wavelet: Wavelet
+    /// Sᵢ per coefficient, or `nil`.
     public let scale: [Scalar]?
     /// The position of every component, in component order.
     public let coefficients: [WaveletCoefficient]
+    /// height · width.
     public var dimension: Int { height * width }
+    /// `false`.
     public var isComplex: Bool { false }
 
     private let lowPass: [Scalar]
@@ -68,6 +75,7 @@ public struct WaveletSpace<Scalar: TensorScalar>: Space {
         coefficients.map { Scalar($0.orientation == .approximation ? 0 : levels - $0.level + 1) }
     }
 
+    /// The L-level transform of every (sample, channel) image, in the Mallat layout.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -75,6 +83,7 @@ public struct WaveletSpace<Scalar: TensorScalar>: Space {
         return transformImages(x, inverse: false)
     }
 
+    /// The inverse transform (the transpose).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
