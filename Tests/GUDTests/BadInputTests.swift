@@ -108,6 +108,10 @@ struct BadInputTests {
             _ = try sampleEulerMaruyama(model: EpsilonClosure { _, x in x }, schedule: softConditioningSchedule(labels: [0.0, 1, 2, 3]),
                                         space: fourier, start: .noise(count: 1), source: RandomSource(seed: 0))
         }
+        expectError(.argument, "high to low") {
+            _ = try sampleEulerMaruyama(model: EpsilonClosure { _, x in x }, schedule: LinearSchedule<Double>(), space: fourier,
+                                        start: .noise(count: 1), source: RandomSource(seed: 0), tStart: 0, tEnd: 1)
+        }
         expectError(.argument, "divisible by 2^2 = 4", "6 × 8") { _ = try WaveletSpace<Double>(height: 6, width: 8, levels: 2) }
         expectError(.argument, "at least 1") { _ = try WaveletSpace<Double>(height: 8, width: 8, levels: 0) }
         expectError(.argument) { _ = try FourierSpace<Double>(shape: [0, 4]) }

@@ -139,6 +139,11 @@ struct SamplerTests {
                                          relativeTolerance: 1e-9, absoluteTolerance: 1e-9)
         let rkError = try rk.samples.compWhite.maxAbsDifference(exact) / scale
         #expect(rkError < 1e-7, "Dormand–Prince error \(rkError)")
+        // Forwards in time the flow encodes: back to the starting noise.
+        let encoded = try sampleDormandPrince(model: model, schedule: schedule, space: space, start: .compWhite(exact),
+                                              source: RandomSource(seed: 0), relativeTolerance: 1e-9, absoluteTolerance: 1e-9,
+                                              tStart: 0, tEnd: 1)
+        #expect(try encoded.samples.compWhite.maxAbsDifference(start) < 1e-6 * start.map(abs).max())
     }
 
     /// The Euler–Maruyama grid: N = ⌈span/step⌉ steps from the start, ending exactly at the end.

@@ -4,7 +4,9 @@
 /// The step size follows the tolerances (error norm over all elements of the batch); the solver
 /// lands exactly on every save time. Components with β = 0 stay exactly unchanged. Only prior noise
 /// uses `source` (see ``sampleEulerMaruyama(model:schedule:space:start:source:stepSize:tStart:tEnd:firstSample:saveTimes:progress:)``).
-/// The callback's `denoised` comes from the evaluation at the end of each accepted step.
+/// The callback's `denoised` comes from the evaluation at the end of each accepted step. Time may
+/// also run forwards (tStart < tEnd), which encodes data into noise. The step sizes are chosen for
+/// the whole batch, so a sample agrees across batch sizes to the tolerances (not bit for bit).
 ///
 /// - Parameters:
 ///   - relativeTolerance, absoluteTolerance: the solver's tolerances, default 1e-5 each.

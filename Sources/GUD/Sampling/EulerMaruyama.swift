@@ -21,7 +21,7 @@
 ///   - start: prior noise for a number of samples, or a given compWhite state.
 ///   - source: the caller's random source.
 ///   - stepSize: |dt| > 0, default 0.01.
-///   - tStart, tEnd: the time interval, default 1 → 0.
+///   - tStart, tEnd: the time interval, default 1 → 0 (tStart > tEnd).
 ///   - firstSample: the global index of the first sample (for drawing a large set in batches).
 ///   - saveTimes: times in the interval at which to save the state (the first grid time at or past each).
 ///   - progress: called after every step; return `.stop` to end early.
@@ -31,6 +31,9 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
     stepSize: S = 0.01, tStart: S = 1, tEnd: S = 0, firstSample: Int = 0, saveTimes: [S] = [],
     progress: ((SamplerStep<S>) throws -> SamplerControl)? = nil
 ) throws -> SamplingResult<S> where M.Scalar == S, Sch.Scalar == S {
+    guard tStart > tEnd else {
+        throw GUDError.invalidArgument("the reverse SDE runs from high to low t; got tStart = \(tStart), tEnd = \(tEnd)")
+    }
     var session = try SamplerSession(
         space: space, schedule: schedule, start: start, source: source, firstSample: firstSample,
         tStart: tStart, tEnd: tEnd, saveTimes: saveTimes, progress: progress)

@@ -7,7 +7,8 @@
 /// some σ(t_{k+1}) = 0 (a schedule that reaches clean data, e.g. VP at t = 0) the step is a plain
 /// Euler step, as the score is not defined there. The ODE is deterministic: only prior noise
 /// (``SamplerStart/noise(count:channels:)``) uses `source`, as in ``sampleEulerMaruyama(model:schedule:space:start:source:stepSize:tStart:tEnd:firstSample:saveTimes:progress:)``.
-/// Components with β = 0 stay exactly unchanged.
+/// Components with β = 0 stay exactly unchanged. Time may also run forwards (tStart < tEnd), which
+/// encodes data into noise (start from ``SamplerStart/compWhite(_:)``).
 ///
 /// - Parameters: as ``sampleEulerMaruyama(model:schedule:space:start:source:stepSize:tStart:tEnd:firstSample:saveTimes:progress:)``.
 /// - Throws: ``GUDError`` for invalid arguments, shapes, or model output of the wrong shape.

@@ -112,9 +112,6 @@ struct SamplerSession<Scalar: TensorScalar> {
         }
     }
 
-    /// The next requested save time strictly ahead of `t`, if any (adaptive solvers land on it).
-    func nextSave(after t: Scalar) -> Scalar? { pendingSaves.first { !hasReached($0, at: t) } }
-
     /// ε̂(x) for a state, counting the evaluation and checking the shape.
     mutating func epsilon<M: EpsilonModel>(_ model: M, _ x: Tensor<Scalar>, _ state: NoisingState<Scalar>) throws -> Tensor<Scalar>
     where M.Scalar == Scalar {
