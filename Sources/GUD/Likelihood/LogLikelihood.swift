@@ -97,7 +97,7 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     let solution = try solver.integrate(y0, from: tStart, to: tEnd, derivative: { t, y in
         let x = try Tensor(shape: x0.shape, scalars: Array(y.scalars[0..<x0.count]))
         let state = schedule(t)
-        let weights = divergenceWeights(state, components: d)
+        let weights = try divergenceWeights(state, components: d)
         // Cotangents Mₜ v: the basis vectors (exact) or the probes (Hutchinson).
         let cotangents: [Tensor<S>]
         if let basis {
@@ -120,7 +120,7 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
         } else {
             // vₖᵀ (Mₜ J) vₖ − vₖᵀ Bₜ vₖ: the second term has the known mean C Σβ (a control variate that
             // removes the variance of the cancelling parts, exact when ε̂ = x).
-            let betas = expandedBetas(state, components: d)
+            let betas = state.components(of: state.beta, count: d)
             let estimates = try probes.indices.map { k in
                 zip(rowDots(vjps[k], probes[k]), try weightedSquaredNorms(probeComponents[k], weights: betas)).map { $0 - $1 }
             }
@@ -153,16 +153,9 @@ public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
         dimension: n, evaluations: solution.evaluations)
 }
 
-/// βᵢ per component (a scalar state broadcast to D values).
-private func expandedBetas<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) -> [S] {
-    (0..<d).map { state.beta[flat: state.width == 1 ? 0 : $0] }
-}
-
 /// βᵢ/σᵢ per component, shape (1, D) (0 where β = 0).
-private func divergenceWeights<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) -> Tensor<S> {
-    Tensor(shape: [1, d]) { i in
-        let c = state.width == 1 ? 0 : i
-        let beta = state.beta[flat: c]
-        return beta == 0 ? 0 : beta / state.sigma[flat: c]
-    }
+private func divergenceWeights<S: TensorScalar>(_ state: NoisingState<S>, components d: Int) throws -> Tensor<S> {
+    let weights = zip(state.components(of: state.beta, count: d), state.components(of: state.sigma, count: d))
+        .map { beta, sigma in beta == 0 ? 0 : beta / sigma }
+    return try Tensor(shape: [1, d], scalars: weights)
 }

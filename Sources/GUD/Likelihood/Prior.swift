@@ -46,12 +46,9 @@ public struct GaussianPrior<Scalar: TensorScalar>: Prior {
         guard state.width == 1 || state.width == dataVariances.count else {
             throw GUDError.shapeMismatch("the schedule has \(state.width) components for \(dataVariances.count) variances")
         }
-        let v = dataVariances.indices.map { i -> Scalar in
-            let c = state.width == 1 ? 0 : i
-            let a = state.alpha[flat: c], s = state.sigma[flat: c]
-            return a * a * dataVariances[i] + s * s
-        }
-        return try GaussianPrior(variances: v)
+        let d = dataVariances.count
+        let alpha = state.components(of: state.alpha, count: d), sigma = state.components(of: state.sigma, count: d)
+        return try GaussianPrior(variances: (0..<d).map { alpha[$0] * alpha[$0] * dataVariances[$0] + sigma[$0] * sigma[$0] })
     }
 
     /// log N(x; 0, diag(v)) per sample, with respect to the real dataWhite coordinates.

@@ -31,15 +31,17 @@ public struct DiagonalGaussianModel<Scalar: TensorScalar>: EpsilonModel {
         guard state.width == 1 || state.width == d else {
             throw GUDError.shapeMismatch("the state has \(state.width) components; expected 1 or \(d)")
         }
-        var out = Tensor<Scalar>(shape: [state.rows, d])
+        var values = [Scalar]()
+        values.reserveCapacity(state.rows * d)
         for r in 0..<state.rows {
+            let alpha = state.components(of: state.alpha, row: r, count: d)
+            let sigma = state.components(of: state.sigma, row: r, count: d)
             for i in 0..<d {
-                let c = r * state.width + (state.width == 1 ? 0 : i)
-                let a = state.alpha[flat: c], s = state.sigma[flat: c]
-                out[flat: r * d + i] = s / (a * a * variances[i] + s * s)
+                let (a, s) = (alpha[i], sigma[i])
+                values.append(s / (a * a * variances[i] + s * s))
             }
         }
-        return out
+        return try Tensor(shape: [state.rows, d], scalars: values)
     }
 
     /// ε̂ᵢ = cᵢ χ̂ᵢ, component-wise in compWhite.

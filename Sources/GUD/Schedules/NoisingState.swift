@@ -94,13 +94,15 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
         guard width == 1 || width == d else {
             throw GUDError.shapeMismatch("trueSNR: the state has \(width) components but \(d) variances were given")
         }
-        var out = Tensor<Scalar>(shape: [rows, d])
-        for r in 0..<rows {
-            for i in 0..<d {
-                out[flat: r * d + i] = variances[i] * Scalar.exp(-gamma[flat: r * width + (width == 1 ? 0 : i)])
-            }
+        let values = (0..<rows).flatMap { r in
+            zip(variances, components(of: gamma, row: r, count: d)).map { $0 * Scalar.exp(-$1) }
         }
-        return out
+        return try Tensor(shape: [rows, d], scalars: values)
+    }
+
+    /// Row `row` of one of this state's (rows, width) tables, broadcast to `count` components.
+    func components(of table: Tensor<Scalar>, row: Int = 0, count: Int) -> [Scalar] {
+        (0..<count).map { table[flat: row * width + (width == 1 ? 0 : $0)] }
     }
 
     /// γ expanded to one row per sample and one column per component, shape (batch, components):

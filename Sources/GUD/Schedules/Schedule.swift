@@ -28,12 +28,7 @@ extension Schedule {
 
     /// The state at time `t`, shared by every sample: γ and β have shape (1, width).
     public func callAsFunction(_ t: Scalar) -> NoisingState<Scalar> {
-        var gamma = Tensor<Scalar>(shape: [1, width])
-        var beta = Tensor<Scalar>(shape: [1, width])
-        gamma.withUnsafeMutableBufferPointer { g in
-            beta.withUnsafeMutableBufferPointer { b in evaluate(at: t, gamma: g, beta: b) }
-        }
-        return NoisingState(unchecked: Tensor([t]), gamma: gamma, beta: beta)
+        rowwiseState(times: Tensor([t]), width: width) { _, gamma, beta in evaluate(at: t, gamma: gamma, beta: beta) }
     }
 
     /// The state at one time per sample: γ and β have shape (batch, width).
@@ -45,25 +40,33 @@ extension Schedule {
             throw GUDError.shapeMismatch("times have shape \(times.shape); expected a non-empty vector (batch)")
         }
         try times.checkFinite("times")
-        let w = width
-        var gamma = Tensor<Scalar>(shape: [times.count, w])
-        var beta = Tensor<Scalar>(shape: [times.count, w])
-        gamma.withUnsafeMutableBufferPointer { g in
-            beta.withUnsafeMutableBufferPointer { b in
-                for r in 0..<times.count {
-                    evaluate(at: times[flat: r],
-                             gamma: UnsafeMutableBufferPointer(rebasing: g[(r * w)..<((r + 1) * w)]),
-                             beta: UnsafeMutableBufferPointer(rebasing: b[(r * w)..<((r + 1) * w)]))
-                }
-            }
+        return rowwiseState(times: times, width: width) { r, gamma, beta in
+            evaluate(at: times[flat: r], gamma: gamma, beta: beta)
         }
-        return NoisingState(unchecked: times, gamma: gamma, beta: beta)
     }
 
     /// The state at one time per sample (see ``callAsFunction(times:)-(Tensor<Scalar>)``).
     public func callAsFunction(times: [Scalar]) throws -> NoisingState<Scalar> {
         try self(times: Tensor(times))
     }
+}
+
+/// A state with one row per time, row r filled by `fill(r, γ row, β row)`.
+func rowwiseState<S: TensorScalar>(
+    times: Tensor<S>, width: Int,
+    _ fill: (Int, UnsafeMutableBufferPointer<S>, UnsafeMutableBufferPointer<S>) throws -> Void
+) rethrows -> NoisingState<S> {
+    var gamma = Tensor<S>(shape: [times.count, width])
+    var beta = Tensor<S>(shape: [times.count, width])
+    try gamma.withUnsafeMutableBufferPointer { g in
+        try beta.withUnsafeMutableBufferPointer { b in
+            for r in 0..<times.count {
+                let rows = (r * width)..<((r + 1) * width)
+                try fill(r, UnsafeMutableBufferPointer(rebasing: g[rows]), UnsafeMutableBufferPointer(rebasing: b[rows]))
+            }
+        }
+    }
+    return NoisingState(unchecked: times, gamma: gamma, beta: beta)
 }
 
 /// Checks the parameters shared by the schedule factories.

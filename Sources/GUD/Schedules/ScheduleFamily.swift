@@ -34,23 +34,13 @@ extension ScheduleFamily {
         }
         try times.checkFinite("times")
         let d = componentCount
-        var gamma = Tensor<Scalar>(shape: [times.count, d])
-        var beta = Tensor<Scalar>(shape: [times.count, d])
-        for r in 0..<times.count {
+        return try rowwiseState(times: times, width: d) { r, gamma, beta in
             let schedule = try member(parameters[flat: r])
             guard schedule.width == d else {
                 throw GUDError.shapeMismatch("family member has \(schedule.width) components; expected \(d)")
             }
-            gamma.withUnsafeMutableBufferPointer { g in
-                beta.withUnsafeMutableBufferPointer { b in
-                    schedule.evaluate(
-                        at: times[flat: r],
-                        gamma: UnsafeMutableBufferPointer(rebasing: g[(r * d)..<((r + 1) * d)]),
-                        beta: UnsafeMutableBufferPointer(rebasing: b[(r * d)..<((r + 1) * d)]))
-                }
-            }
+            schedule.evaluate(at: times[flat: r], gamma: gamma, beta: beta)
         }
-        return NoisingState(unchecked: times, gamma: gamma, beta: beta)
     }
 }
 
