@@ -38,25 +38,16 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
         space: space, schedule: schedule, start: start, source: source, firstSample: firstSample,
         tStart: tStart, tEnd: tEnd, saveTimes: saveTimes, progress: progress)
     let grid = try TimeGrid.uniform(from: tStart, to: tEnd, stepSize: stepSize)
-    let layout = session.layout
     let brownian = source.derived("gud.sampler.brownian")
-    var streams = (0..<layout.batch).map { brownian.stream(firstSample + $0) }
+    var streams = (0..<session.x.shape[0]).map { brownian.stream(firstSample + $0) }
     var increment = Tensor<S>(shape: session.x.shape)
     for k in 0..<(grid.count - 1) {
         let (t, dt) = (grid[k], grid[k + 1] - grid[k])
         let state = schedule(t)
-        let indexer = try state.indexer(for: layout)
         let eps = try session.epsilon(model, session.x, state)
         try space.drawWhiteNoise(into: &increment, streams: &streams, scale: Swift.abs(dt).squareRoot())
         let denoised = try session.denoisedForProgress(x: session.x, epsilon: eps, state: state)
-        session.x.withUnsafeMutableBufferPointer { xb in
-            eps.withUnsafeBufferPointer { eb in
-                increment.withUnsafeBufferPointer { wb in
-                    eulerMaruyamaUpdate(x: xb.baseAddress!, epsilon: eb.baseAddress!, increment: wb.baseAddress!,
-                                        layout: layout, state: state, indexer: indexer, dt: dt)
-                }
-            }
-        }
+        try eulerMaruyamaStep(&session.x, epsilon: eps, increment: increment, state: state, dt: dt)
         guard try session.finishStep(time: grid[k + 1], denoised: denoised, denoisedTime: t) else {
             return try session.result(time: grid[k + 1])
         }

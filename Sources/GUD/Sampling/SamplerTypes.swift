@@ -63,7 +63,6 @@ struct SamplerSession<Scalar: TensorScalar> {
     private let progress: ((SamplerStep<Scalar>) throws -> SamplerControl)?
     private(set) var trajectory: [TrajectoryPoint<Scalar>] = []
     var x: Tensor<Scalar>
-    let layout: ComponentLayout
     private(set) var steps = 0
     private(set) var evaluations = 0
     private(set) var stopped = false
@@ -90,7 +89,6 @@ struct SamplerSession<Scalar: TensorScalar> {
             try value.checkFinite("initial state")
             x = value
         }
-        layout = try ComponentLayout(shape: x.shape, what: "state")
         self.space = space
         self.tStart = tStart
         self.tEnd = tEnd
