@@ -107,9 +107,9 @@ struct SpaceTests {
         ]
         let centred = try subtractingBatchMean(data)
         for (name, space) in spaces {
-            let white = try space.encode(centred)
-            let layout = try ComponentLayout(shape: white.shape, what: "")
-            let variances = meanSquarePerComponent(white, layout: layout)
+            var sums = [Double](repeating: 0, count: 16)
+            try accumulateSquares(space.encode(centred), into: &sums)
+            let variances = sums.map { $0 / 400 }
             #expect(variances.allSatisfy { abs($0 - 1) < 1e-9 }, "\(name): whitened variances \(variances)")
         }
         // PCA: the whitened covariance is the identity and the variances are the covariance's eigenvalues.
@@ -120,6 +120,29 @@ struct SpaceTests {
         let direct = try Tensor.matmul(centred.reshaped([400, 16]), centred.reshaped([400, 16]), transposeA: true) / 400
         let eigenvalues = try SymmetricEigendecomposition(direct).values.scalars
         #expect(zip(pca.variances ?? [], eigenvalues).allSatisfy { abs($0 - $1) < 1e-9 * max(1, $1) })
+    }
+
+    /// Statistics fitted in chunks of samples (more than 1024 samples, several channels) equal the
+    /// direct formulas: per-component variances and the covariance pooled over channels.
+    @Test func fittingInChunks() throws {
+        let (n, d, c) = (2500, 4, 2)
+        let data = try (RandomSource(seed: 8).gaussian(shape: [n, d, c]) as Tensor<Double>).map { 3 * $0 } + 1
+        var mean = [Double](repeating: 0, count: d * c)
+        for b in 0..<n { for j in 0..<(d * c) { mean[j] += data[flat: b * d * c + j] / Double(n) } }
+        var covariance = Tensor<Double>(shape: [d, d])
+        for b in 0..<n {
+            for ch in 0..<c {
+                for i in 0..<d {
+                    for j in 0..<d {
+                        let u = data[b, i, ch] - mean[i * c + ch], v = data[b, j, ch] - mean[j * c + ch]
+                        covariance[i, j] += u * v / Double(n * c)
+                    }
+                }
+            }
+        }
+        let variances = try IdentitySpace<Double>(dimension: d).componentVariances(of: data)
+        #expect((0..<d).allSatisfy { abs(variances[$0] - covariance[$0, $0]) < 1e-10 })
+        #expect(try sampleCovariance(data).maxAbsDifference(covariance) < 1e-10)
     }
 
     /// Variances below the floor: rejected by default with a clear error, or clamped.

@@ -113,16 +113,20 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
 }
 
 /// The covariance (D, D) of (N, D, C) data: Σ over samples and channels of (x − x̄)(x − x̄)ᵀ / (N C),
-/// with x̄ the per-pixel mean over samples.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// with x̄ the per-pixel mean over samples; accumulated over chunks of samples.
 func sampleCovariance<S: TensorScalar>(_ data: Tensor<S>) throws -> Tensor<S> {
     guard data.rank == 3, data.shape[0] > 0, data.shape[1] > 0, data.shape[2] > 0 else {
         throw GUDError.shapeMismatch("data has shape \(data.shape); expected (samples, space, channels) with positive extents")
     }
     try data.checkFinite("data")
-    let (n, d, c) = (data.shape[0], data.shape[1], data.shape[2])
-    // Rows of (N·C, D): one row per (sample, channel).
-    let rows = try subtractingBatchMean(data).permuted([0, 2, 1]).reshaped([n * c, d])
-    return try Tensor.matmul(rows, rows, transposeA: true) / S(n * c)
+    let (d, c) = (data.shape[1], data.shape[2])
+    let mean = try batchMean(data)
+    var sum = Tensor<S>(shape: [d, d])
+    for chunk in sampleChunks(data.shape[0]) {
+        // Rows of (samples · channels, D): one row per (sample, channel).
+        var rows = try centredSamples(data, chunk, mean: mean)
+        rows = try (c == 1 ? rows : rows.permuted([0, 2, 1])).reshaped([chunk.count * c, d])
+        try sum.addScaled(Tensor.matmul(rows, rows, transposeA: true))
+    }
+    return sum / S(data.shape[0] * c)
 }

@@ -146,10 +146,14 @@ extension Space {
     public func componentVariances(of data: Tensor<Scalar>) throws -> [Scalar] {
         try checkData(data, "data")
         try data.checkFinite("data")
-        let centred = try subtractingBatchMean(data)
-        let chi = try toComponentSpace(centred)
-        let layout = try ComponentLayout(shape: chi.shape, what: "components")
-        return meanSquarePerComponent(chi, layout: layout)
+        // In chunks of samples, so that a large data set never has to be transformed at once.
+        let mean = try batchMean(data)
+        var sums = [Double](repeating: 0, count: dimension)
+        for chunk in sampleChunks(data.shape[0]) {
+            try accumulateSquares(toComponentSpace(centredSamples(data, chunk, mean: mean)), into: &sums)
+        }
+        let count = Double(data.shape[0] * data.shape[2])
+        return sums.map { Scalar($0 / count) }
     }
 
     /// Throws unless `x` has shape (batch, D, C).
