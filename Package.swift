@@ -59,6 +59,10 @@ let package = Package(
             name: "gud-bench-gemm",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/GemmBenchmark"),
+        .executableTarget(
+            name: "gud-bench-sampler",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/SamplerBenchmark"),
 
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),

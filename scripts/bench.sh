@@ -7,4 +7,6 @@ scripts/install-deps.sh
 out="${1:-.build/bench}"
 mkdir -p "$out"
 swift build -c release --product gud-bench-gemm
+swift build -c release --product gud-bench-sampler
 .build/release/gud-bench-gemm --json "$out/gemm.json"
+.build/release/gud-bench-sampler --json "$out/sampler.json"

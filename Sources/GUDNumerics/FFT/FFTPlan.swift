@@ -95,6 +95,8 @@ public final class FFTPlan<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Transforms `layout.complexCount` interleaved complex numbers from `input` into `output`
     /// (distinct buffers of `2 · complexCount` scalars), with orthonormal scaling. `input` is unchanged.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func execute(input: UnsafeMutablePointer<Scalar>, output: UnsafeMutablePointer<Scalar>) {
         precondition(input != output, "FFTPlan.execute is out-of-place: input and output must differ")
         Scalar.fftwExecute(handle, input: input, output: output)

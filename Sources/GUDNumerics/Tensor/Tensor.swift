@@ -20,6 +20,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
 
     /// Creates a tensor of the given shape with every element equal to `value`.
     /// - Precondition: every extent is ≥ 0 (use ``init(shape:scalars:)`` to validate user input).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(shape: [Int], repeating value: Scalar = 0) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
         self._shape = shape
