@@ -1,0 +1,294 @@
+import GUDNumerics
+
+/// The sizes of a 2-D convolution on channel-major images `[C, N, H, W]` with an HWIO kernel
+/// `[kh, kw, Cin, Cout]`, zero padding `pad` on every side, and stride `stride`.
+struct ConvGeometry {
+    let cin, cout, n, h, w, kh, kw, stride, pad: Int
+    var ho: Int { (h + 2 * pad - kh) / stride + 1 }
+    var wo: Int { (w + 2 * pad - kw) / stride + 1 }
+    /// The reduction length of the product: kh·kw·Cin (rows of the im2col matrix).
+    var k: Int { kh * kw * cin }
+    var pixelsIn: Int { n * h * w }
+    var pixelsOut: Int { n * ho * wo }
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && pad == 0 }
+
+    /// Output rows (over batch and height) per im2col chunk: the chunk of the im2col matrix stays near
+    /// 128 KB so that it is still in cache when the product reads it.
+    var rowsPerChunk: Int { Swift.max(1, Swift.min(n * ho, 32768 / Swift.max(1, k * wo))) }
+    var chunkCount: Int { (n * ho + rowsPerChunk - 1) / rowsPerChunk }
+    var chunkParts: Int { Swift.min(Work.maxParts, chunkCount) }
+}
+
+/// Writes the im2col matrix of `rows` output rows starting at global output row `firstRow`
+/// (row index over batch and height): `cols[(ky·kw + kx)·Cin + ci][r·Wo + xo]` is the input pixel read by
+/// tap (ky, kx) of channel ci for that output pixel, or 0 in the padding.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func im2col<T: TensorScalar>(
+    _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>
+) {
+    let wo = g.wo, ho = g.ho
+    let chunk = rows * wo
+    for ky in 0..<g.kh {
+        for kx in 0..<g.kw {
+            // Output columns whose tap kx falls inside the image: 0 ≤ xo·s + kx − pad < W.
+            let lo = Swift.max(0, (g.pad - kx + g.stride - 1) / g.stride)
+            let hi = Swift.max(lo, Swift.min(wo, (g.w - 1 - kx + g.pad) / g.stride + 1))
+            for ci in 0..<g.cin {
+                let dst0 = cols + ((ky * g.kw + kx) * g.cin + ci) * chunk
+                let plane = x + ci * g.pixelsIn
+                for r in 0..<rows {
+                    let gr = firstRow + r
+                    let n = gr / ho
+                    let sy = (gr - n * ho) * g.stride + ky - g.pad
+                    let d = dst0 + r * wo
+                    if sy < 0 || sy >= g.h {
+                        d.update(repeating: 0, count: wo)
+                        continue
+                    }
+                    let src = plane + (n * g.h + sy) * g.w + kx - g.pad
+                    if lo > 0 { d.update(repeating: 0, count: lo) }
+                    if g.stride == 1 {
+                        (d + lo).update(from: src + lo, count: hi - lo)
+                    } else {
+                        for xo in lo..<hi { d[xo] = src[xo * g.stride] }
+                    }
+                    if hi < wo { (d + hi).update(repeating: 0, count: wo - hi) }
+                }
+            }
+        }
+    }
+}
+
+/// Adds the im2col matrix `cols` of `rows` output rows starting at `firstRow` back into the image `dx`
+/// (the transpose of ``im2col(_:_:firstRow:rows:_:)``).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func col2imAdd<T: TensorScalar>(
+    _ cols: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ dx: UnsafeMutablePointer<T>
+) {
+    let wo = g.wo, ho = g.ho
+    let chunk = rows * wo
+    for ky in 0..<g.kh {
+        for kx in 0..<g.kw {
+            let lo = Swift.max(0, (g.pad - kx + g.stride - 1) / g.stride)
+            let hi = Swift.max(lo, Swift.min(wo, (g.w - 1 - kx + g.pad) / g.stride + 1))
+            for ci in 0..<g.cin {
+                let src0 = cols + ((ky * g.kw + kx) * g.cin + ci) * chunk
+                let plane = dx + ci * g.pixelsIn
+                for r in 0..<rows {
+                    let gr = firstRow + r
+                    let n = gr / ho
+                    let sy = (gr - n * ho) * g.stride + ky - g.pad
+                    if sy < 0 || sy >= g.h { continue }
+                    let s = src0 + r * wo
+                    let d = plane + (n * g.h + sy) * g.w + kx - g.pad
+                    for xo in lo..<hi { d[xo * g.stride] += s[xo] }
+                }
+            }
+        }
+    }
+}
+
+/// `y[co, p] (+)= b[co] + Σ_k w[k, co] · im2col(x)[k, p]`: the forward convolution, as one product per
+/// im2col chunk, chunks spread over the cores. `w` is HWIO, i.e. `[K, Cout]` row-major.
+/// `scratch` holds `g.chunkParts · K · rowsPerChunk · Wo` elements (unused for pointwise convolutions).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func convForward<T: TensorScalar>(
+    _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>,
+    _ g: ConvGeometry, accumulate: Bool, scratch: UnsafeMutablePointer<T>
+) {
+    let pOut = g.pixelsOut
+    func prepare(_ p0: Int, _ count: Int) -> T {
+        guard let bias else { return accumulate ? 1 : 0 }
+        for co in 0..<g.cout {
+            let row = y + co * pOut + p0
+            if accumulate {
+                for i in 0..<count { row[i] += bias[co] }
+            } else {
+                row.update(repeating: bias[co], count: count)
+            }
+        }
+        return 1
+    }
+    if g.isPointwise {
+        let parts = Work.parts(pOut, grain: 1024)
+        Work.run(parts) { part in
+            let r = Work.range(part, of: parts, pOut)
+            let beta = prepare(r.lowerBound, r.count)
+            BLAS.gemm(
+                transA: true, m: g.cout, n: r.count, k: g.cin, a: w, lda: g.cout,
+                b: x + r.lowerBound, ldb: g.pixelsIn, beta: beta, c: y + r.lowerBound, ldc: pOut)
+        }
+        return
+    }
+    let rowsPer = g.rowsPerChunk, chunks = g.chunkCount, parts = g.chunkParts, totalRows = g.n * g.ho
+    let k = g.k, wo = g.wo
+    Work.run(parts) { part in
+        let cols = scratch + part * k * rowsPer * wo
+        for c in Work.range(part, of: parts, chunks) {
+            let r0 = c * rowsPer
+            let rows = Swift.min(rowsPer, totalRows - r0)
+            let px = rows * wo, p0 = r0 * wo
+            im2col(x, g, firstRow: r0, rows: rows, cols)
+            let beta = prepare(p0, px)
+            BLAS.gemm(
+                transA: true, m: g.cout, n: px, k: k, a: w, lda: g.cout,
+                b: cols, ldb: px, beta: beta, c: y + p0, ldc: pOut)
+        }
+    }
+}
+
+/// The gradients of the kernel and bias of a convolution: `dw[k, co] += Σ_p im2col(x)[k, p] · dy[co, p]`
+/// and `db[co] += Σ_p dy[co, p]`. Partial sums per part are added in part order.
+/// `scratch` holds `g.chunkParts · (K · rowsPerChunk · Wo + K · Cout + Cout)` elements.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func convBackwardParameters<T: TensorScalar>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>?, _ db: UnsafeMutablePointer<T>?,
+    _ g: ConvGeometry, scratch: UnsafeMutablePointer<T>
+) {
+    let k = g.k, cout = g.cout, pOut = g.pixelsOut
+    let pointwise = g.isPointwise
+    let rowsPer = g.rowsPerChunk, chunks = g.chunkCount, totalRows = g.n * g.ho, wo = g.wo
+    let parts = pointwise ? Work.parts(pOut, grain: 2048) : g.chunkParts
+    let colsSize = pointwise ? 0 : k * rowsPer * wo
+    let partSize = colsSize + k * cout + cout
+    Work.run(parts) { part in
+        let base = scratch + part * partSize
+        let cols = base, pw = base + colsSize, pb = pw + k * cout
+        pb.update(repeating: 0, count: cout)
+        func accumulate(_ b: UnsafePointer<T>, ldb: Int, p0: Int, px: Int, first: Bool) {
+            if dw != nil {
+                BLAS.gemm(
+                    transB: true, m: k, n: cout, k: px, a: b, lda: ldb, b: dy + p0, ldb: pOut,
+                    beta: first ? 0 : 1, c: pw)
+            }
+            if db != nil {
+                for co in 0..<cout { pb[co] += rowSum(dy + co * pOut + p0, px) }
+            }
+        }
+        if pointwise {
+            let r = Work.range(part, of: parts, pOut)
+            if r.isEmpty { pw.update(repeating: 0, count: k * cout) } else {
+                accumulate(x + r.lowerBound, ldb: g.pixelsIn, p0: r.lowerBound, px: r.count, first: true)
+            }
+        } else {
+            let range = Work.range(part, of: parts, chunks)
+            if range.isEmpty { pw.update(repeating: 0, count: k * cout) }
+            for c in range {
+                let r0 = c * rowsPer
+                let rows = Swift.min(rowsPer, totalRows - r0)
+                if dw != nil { im2col(x, g, firstRow: r0, rows: rows, cols) }
+                accumulate(cols, ldb: rows * wo, p0: r0 * wo, px: rows * wo, first: c == range.lowerBound)
+            }
+        }
+    }
+    // Ordered reduction of the partial sums.
+    for part in 0..<parts {
+        let base = scratch + part * partSize
+        if let dw { addInPlace(dw, base + colsSize, k * cout) }
+        if let db { addInPlace(db, base + colsSize + k * cout, cout) }
+    }
+}
+
+/// The scratch size `convBackwardParameters` needs.
+func convBackwardParametersScratch(_ g: ConvGeometry) -> Int {
+    let parts = g.isPointwise ? Work.parts(g.pixelsOut, grain: 2048) : g.chunkParts
+    let colsSize = g.isPointwise ? 0 : g.k * g.rowsPerChunk * g.wo
+    return parts * (colsSize + g.k * g.cout + g.cout)
+}
+
+/// The gradient of a convolution with respect to its input, `dx (+)= Σ` over the taps that read each
+/// input pixel. Stride-1 "same" convolutions use the forward product with the flipped, transposed kernel;
+/// other geometries multiply `w · dy` per image and scatter with col2im.
+/// `scratch` holds ``convBackwardInputScratch(_:)`` elements.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func convBackwardInput<T: TensorScalar>(
+    _ w: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ g: ConvGeometry,
+    accumulate: Bool, scratch: UnsafeMutablePointer<T>
+) {
+    let pOut = g.pixelsOut
+    if g.isPointwise {
+        let parts = Work.parts(pOut, grain: 1024)
+        Work.run(parts) { part in
+            let r = Work.range(part, of: parts, pOut)
+            BLAS.gemm(
+                m: g.cin, n: r.count, k: g.cout, a: w, lda: g.cout, b: dy + r.lowerBound, ldb: pOut,
+                beta: accumulate ? 1 : 0, c: dx + r.lowerBound, ldc: g.pixelsIn)
+        }
+        return
+    }
+    if g.stride == 1 && 2 * g.pad == g.kh - 1 && 2 * g.pad == g.kw - 1 {
+        // dx = conv(dy, w̃) with w̃[(ky, kx, co), ci] = w[(kh−1−ky, kw−1−kx, ci), co].
+        let flipped = scratch
+        for ky in 0..<g.kh {
+            for kx in 0..<g.kw {
+                let src = w + ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * g.cin * g.cout
+                let dst = flipped + (ky * g.kw + kx) * g.cout * g.cin
+                for ci in 0..<g.cin {
+                    for co in 0..<g.cout { dst[co * g.cin + ci] = src[ci * g.cout + co] }
+                }
+            }
+        }
+        let t = ConvGeometry(cin: g.cout, cout: g.cin, n: g.n, h: g.h, w: g.w, kh: g.kh, kw: g.kw, stride: 1, pad: g.pad)
+        convForward(dy, flipped, nil, dx, t, accumulate: accumulate, scratch: scratch + g.k * g.cout)
+        return
+    }
+    let parts = Swift.min(Work.maxParts, g.n)
+    let imagePixels = g.ho * g.wo
+    Work.run(parts) { part in
+        let cols = scratch + part * g.k * imagePixels
+        for n in Work.range(part, of: parts, g.n) {
+            if !accumulate {
+                for ci in 0..<g.cin { (dx + ci * g.pixelsIn + n * g.h * g.w).update(repeating: 0, count: g.h * g.w) }
+            }
+            BLAS.gemm(
+                m: g.k, n: imagePixels, k: g.cout, a: w, lda: g.cout, b: dy + n * imagePixels, ldb: pOut,
+                c: cols, ldc: imagePixels)
+            col2imAdd(cols, g, firstRow: n * g.ho, rows: g.ho, dx)
+        }
+    }
+}
+
+/// The scratch size `convBackwardInput` needs.
+func convBackwardInputScratch(_ g: ConvGeometry) -> Int {
+    if g.isPointwise { return 1 }
+    if g.stride == 1 && 2 * g.pad == g.kh - 1 && 2 * g.pad == g.kw - 1 {
+        let t = ConvGeometry(cin: g.cout, cout: g.cin, n: g.n, h: g.h, w: g.w, kh: g.kh, kw: g.kw, stride: 1, pad: g.pad)
+        return g.k * g.cout + convForwardScratch(t)
+    }
+    return Swift.min(Work.maxParts, g.n) * g.k * g.ho * g.wo
+}
+
+/// The scratch size `convForward` needs.
+func convForwardScratch(_ g: ConvGeometry) -> Int {
+    g.isPointwise ? 1 : g.chunkParts * g.k * g.rowsPerChunk * g.wo
+}
+
+/// Σ p[0..<n].
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func rowSum<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    var acc = SIMD8<T>()
+    var i = 0
+    while i + 8 <= n {
+        acc += load8(p + i)
+        i += 8
+    }
+    var s = acc.sum()
+    while i < n {
+        s += p[i]
+        i += 1
+    }
+    return s
+}
+
+/// `dst[i] += src[i]` for i < n.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func addInPlace<T: TensorScalar>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ n: Int) {
+    for i in 0..<n { dst[i] += src[i] }
+}

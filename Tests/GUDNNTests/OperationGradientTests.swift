@@ -1,0 +1,153 @@
+import GUDNN
+import Testing
+
+/// Finite-difference gradient checks in Double (relative error ≤ 1e-6) for every tape operation.
+@Suite struct OperationGradientTests {
+    let tolerance = 1e-6
+
+    func store(_ build: (ParameterBuilder<Double>) throws -> Void) rethrows -> ParameterStore<Double> {
+        let s = ParameterStore<Double>()
+        try build(ParameterBuilder(store: s, source: RandomSource(seed: 5)))
+        TestSupport.randomize(s, seed: 6)
+        return s
+    }
+
+    @Test(arguments: [(3, 1), (3, 2), (1, 1)])
+    func convolution(kernel: Int, stride: Int) throws {
+        var conv: Conv2D!
+        let s = try store { conv = try Conv2D($0.scope("c"), inputs: 3, outputs: 4, kernelSize: kernel, stride: stride) }
+        let x: Tensor<Double> = TestSupport.uniform([3, 2, 6, 5], seed: 1)
+        let e = try TestSupport.gradientCheck(inputs: [x], store: s) { t, v in try conv(v[0], on: t) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func convolutionWithManyChunks() throws {
+        // Large enough for several im2col chunks and parts, so the chunked reduction is exercised.
+        var conv: Conv2D!
+        let s = try store { conv = try Conv2D($0.scope("c"), inputs: 40, outputs: 2) }
+        let x: Tensor<Double> = TestSupport.uniform([40, 3, 10, 10], seed: 2)
+        let tape = Tape<Double>(parameters: s)
+        tape.begin(recording: false)
+        let y = try conv(try tape.input(x), on: tape)
+        let fast = tape.tensor(y)
+        tape.end()
+        // Reference: direct convolution.
+        var maxErr = 0.0
+        let w = s.value(conv.weight), b = s.value(conv.bias)
+        for co in 0..<2 { for n in 0..<3 { for yy in 0..<10 { for xx in 0..<10 {
+            var acc = b[co]
+            for ky in 0..<3 { for kx in 0..<3 { for ci in 0..<40 {
+                let sy = yy + ky - 1, sx = xx + kx - 1
+                if sy >= 0 && sy < 10 && sx >= 0 && sx < 10 { acc += w[ky, kx, ci, co] * x[ci, n, sy, sx] }
+            }}}
+            maxErr = max(maxErr, abs(acc - fast[co, n, yy, xx]))
+        }}}}
+        #expect(maxErr < 1e-12)
+    }
+
+    @Test func dense() throws {
+        var d: Dense!
+        let s = try store { d = try Dense($0.scope("d"), inputs: 5, outputs: 3) }
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([4, 5], seed: 2)], store: s) { t, v in try d(v[0], on: t) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func layerNorm() throws {
+        var ln: LayerNorm!
+        let s = try store { ln = try LayerNorm($0.scope("n"), channels: 5) }
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([5, 2, 3, 4], seed: 3)], store: s) { t, v in try ln(v[0], on: t) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func layerNormFusedEpilogue() throws {
+        var ln: LayerNorm!
+        let s = try store { ln = try LayerNorm($0.scope("n"), channels: 4) }
+        let inputs: [Tensor<Double>] = [
+            TestSupport.uniform([4, 3, 5, 7], seed: 4), TestSupport.uniform([3, 4], seed: 5), TestSupport.uniform([4, 3, 5, 7], seed: 6),
+        ]
+        let e = try TestSupport.gradientCheck(inputs: inputs, store: s, dropout: RandomSource(seed: 8)) { t, v in
+            try ln(v[0], on: t, shift: v[1], activation: .silu, dropoutRate: 0.3, residual: v[2])
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func groupNorm() throws {
+        var gn: GroupNorm!
+        let s = try store { gn = try GroupNorm($0.scope("g"), channels: 6, groups: 3) }
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([6, 2, 3, 3], seed: 7)], store: s) { t, v in try gn(v[0], on: t) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func silu() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([3, 37], seed: 8, scale: 4)], store: store { _ in }) { t, v in t.silu(v[0]) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func attention() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([12, 2, 3, 3], seed: 9)], store: store { _ in }) { t, v in
+            try t.attention(v[0], heads: 2)
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func attentionBlock() throws {
+        var a: AttentionBlock!
+        let s = try store { a = try AttentionBlock($0.scope("a"), channels: 4, heads: 2) }
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([4, 2, 2, 3], seed: 10)], store: s) { t, v in try a(v[0], on: t) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func bilinearUpsampling() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([2, 2, 3, 4], seed: 11)], store: store { _ in }) { t, v in
+            try t.upsampleBilinear2x(v[0])
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func concatenation() throws {
+        let inputs: [Tensor<Double>] = [TestSupport.uniform([2, 3, 4], seed: 12), TestSupport.uniform([2, 5, 4], seed: 13)]
+        let e = try TestSupport.gradientCheck(inputs: inputs, store: store { _ in }) { t, v in try t.concatenate(v[0], v[1], axis: 1) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func broadcastingArithmetic() throws {
+        let inputs: [Tensor<Double>] = [TestSupport.uniform([3, 1, 4], seed: 14), TestSupport.uniform([2, 1], seed: 15)]
+        let e = try TestSupport.gradientCheck(inputs: inputs, store: store { _ in }) { t, v in
+            try t.multiply(t.add(v[0], v[1]), t.subtract(v[1], v[0]))
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func reshapeAndTranspose() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([2, 3, 4], seed: 16)], store: store { _ in }) { t, v in
+            let r = try t.reshape(t.transpose(v[0], axes: [2, 0, 1]), Extents(8, 3))
+            return try t.multiply(r, r)
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func sinusoidalEmbedding() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([3], seed: 17)], store: store { _ in }) { t, v in
+            try t.sinusoidalEmbedding(v[0], dimension: 9)
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func meanSquaredError() throws {
+        let inputs: [Tensor<Double>] = [TestSupport.uniform([2, 5], seed: 18), TestSupport.uniform([2, 5], seed: 19)]
+        let e = try TestSupport.gradientCheck(inputs: inputs, store: store { _ in }) { t, v in try t.meanSquaredError(v[0], v[1]) }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func dropout() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([4, 50], seed: 20)], store: store { _ in }, dropout: RandomSource(seed: 3)) { t, v in
+            try t.dropout(v[0], rate: 0.5)
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func scaleOperation() throws {
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([7], seed: 21)], store: store { _ in }) { t, v in t.scale(v[0], by: -2.5) }
+        #expect(e < tolerance, "\(e)")
+    }
+}
