@@ -57,6 +57,10 @@ let package = Package(
             name: "gud-bench-gemm",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/GemmBenchmark"),
+        .executableTarget(
+            name: "gud-bench-nn",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/NNBenchmark"),
 
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),

@@ -23,10 +23,10 @@ extension Tape {
     }
 }
 
-/// Σ (a − b)², summed in fixed parts in order.
+/// Σ (a − b)² (Σ a² when `b` is nil), summed in fixed parts in order.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-func squaredErrorSum<T: TensorScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+func squaredErrorSum<T: TensorScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>?, _ n: Int) -> T {
     let parts = Work.parts(n, grain: 1 << 15)
     var partial = SIMD8<T>()
     withUnsafeMutablePointer(to: &partial) { pp in
@@ -36,13 +36,14 @@ func squaredErrorSum<T: TensorScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<
             var acc = SIMD8<T>()
             var i = r.lowerBound
             while i + 8 <= r.upperBound {
-                let d = load8(a + i) - load8(b + i)
+                let d = b.map { load8(a + i) - load8($0 + i) } ?? load8(a + i)
                 acc += d * d
                 i += 8
             }
             var s = acc.sum()
             while i < r.upperBound {
-                s += (a[i] - b[i]) * (a[i] - b[i])
+                let d = a[i] - (b?[i] ?? 0)
+                s += d * d
                 i += 1
             }
             sums[part] = s

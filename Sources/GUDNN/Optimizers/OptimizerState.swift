@@ -1,0 +1,31 @@
+/// The state of an optimiser or of an EMA as named tensors plus the step count, for checkpoints:
+/// restoring it makes the following updates bit-identical to an uninterrupted run.
+public struct OptimizerState<Scalar: TensorScalar>: Sendable, Equatable {
+    /// The number of updates applied so far.
+    public var step: Int
+    /// Named tensors, e.g. `m.<parameter>` and `v.<parameter>` for Adam.
+    public var tensors: [NamedTensor<Scalar>]
+
+    public init(step: Int, tensors: [NamedTensor<Scalar>]) {
+        self.step = step
+        self.tensors = tensors
+    }
+}
+
+/// A flat buffer with the layout of a ``ParameterStore`` (an optimiser moment, EMA weights); owns its memory.
+final class ParameterBuffer<Scalar: TensorScalar> {
+    let count: Int
+    let pointer: UnsafeMutablePointer<Scalar>
+
+    init(count: Int, initial: UnsafePointer<Scalar>? = nil) {
+        self.count = count
+        pointer = .allocate(capacity: Swift.max(count, 1))
+        if let initial {
+            pointer.initialize(from: initial, count: count)
+        } else {
+            pointer.initialize(repeating: 0, count: count)
+        }
+    }
+
+    deinit { pointer.deallocate() }
+}
