@@ -86,6 +86,7 @@ struct NNBenchmark: ParsableCommand {
         let adam = try Adam(parameters: network.parameters)
         var step: UInt64 = 0
         var losses: [Float] = []
+        var buffersAfterFirstStep = 0
         let result = try Benchmark.measure(name, warmup: options.warmup, runs: options.runs, flops: flops) {
             step += 1
             let loss = try network.lossAndGradients(
@@ -93,8 +94,12 @@ struct NNBenchmark: ParsableCommand {
             try clipGradientsByGlobalNorm(network.parameters, maxNorm: 1)
             try adam.update(network.parameters, learningRate: 3e-4)
             losses.append(loss)
+            if step == 1 { buffersAfterFirstStep = network.tape.systemAllocationCount }
         }
-        print("\(name): loss \(losses.first ?? .nan) → \(losses.last ?? .nan) over \(losses.count) steps")
+        print(String(
+            format: "%@: loss %.4f → %.4f over %d steps; workspace %.1f MB in %d buffers (%d after the first step)",
+            name, losses.first ?? .nan, losses.last ?? .nan, losses.count, Double(network.tape.workspaceBytes) / 1e6,
+            network.tape.systemAllocationCount, buffersAfterFirstStep))
         return result
     }
 }

@@ -29,6 +29,9 @@ public protocol EpsilonNetwork<Scalar>: AnyObject {
     /// What the network is conditioned on.
     var conditioningKind: ConditioningKind { get }
 
+    /// Builds the network with parameters initialised deterministically from `source`.
+    init(_ configuration: Configuration, source: RandomSource) throws
+
     /// Records ε(x) on `tape` (in a pass begun by the caller).
     /// - Parameters:
     ///   - x: `[N, space, channels]`.

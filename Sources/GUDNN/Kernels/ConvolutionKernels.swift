@@ -27,6 +27,10 @@ struct ConvGeometry {
 func im2col<T: TensorScalar>(
     _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>
 ) {
+    if g.stride == 1 && g.ho == g.h && g.wo == g.w {
+        im2colSame(x, g, firstRow: firstRow, rows: rows, cols)
+        return
+    }
     let wo = g.wo, ho = g.ho
     let chunk = rows * wo
     for ky in 0..<g.kh {
@@ -47,17 +51,68 @@ func im2col<T: TensorScalar>(
                         continue
                     }
                     let src = plane + (n * g.h + sy) * g.w + kx - g.pad
-                    if lo > 0 { d.update(repeating: 0, count: lo) }
-                    if g.stride == 1 {
-                        (d + lo).update(from: src + lo, count: hi - lo)
-                    } else {
-                        for xo in lo..<hi { d[xo] = src[xo * g.stride] }
-                    }
-                    if hi < wo { (d + hi).update(repeating: 0, count: wo - hi) }
+                    for xo in 0..<lo { d[xo] = 0 }
+                    for xo in lo..<hi { d[xo] = src[xo * g.stride] }
+                    for xo in hi..<wo { d[xo] = 0 }
                 }
             }
         }
     }
+}
+
+/// ``im2col(_:_:firstRow:rows:_:)`` for stride-1 "same" convolutions. Within one image, the im2col row
+/// of a tap is the input plane shifted by `dy·W + dx`: one contiguous copy per (tap, channel, image),
+/// then the rows and columns that fall into the padding are zeroed.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func im2colSame<T: TensorScalar>(
+    _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>
+) {
+    let w = g.w, h = g.h
+    let chunk = rows * w
+    var r = 0
+    while r < rows {
+        // A segment of the chunk inside one image: image rows y0 ..< y1.
+        let gr = firstRow + r
+        let n = gr / h, y0 = gr - n * h
+        let y1 = Swift.min(h, y0 + rows - r)
+        for ky in 0..<g.kh {
+            let dy = ky - g.pad
+            // Output rows whose source row y + dy is inside the image.
+            let v0 = Swift.max(y0, -dy), v1 = Swift.max(Swift.max(y0, -dy), Swift.min(y1, h - dy))
+            for kx in 0..<g.kw {
+                let dx = kx - g.pad
+                let left = Swift.max(0, -dx), right = Swift.max(0, dx)
+                for ci in 0..<g.cin {
+                    let seg = cols + ((ky * g.kw + kx) * g.cin + ci) * chunk + r * w
+                    let plane = x + ci * g.pixelsIn + n * h * w
+                    if v0 > y0 { seg.update(repeating: 0, count: (v0 - y0) * w) }
+                    if v1 > v0 {
+                        // Copy without the first `left` and last `right` elements (they are padding and
+                        // may lie outside the plane), then zero the padding columns of every row.
+                        let d = seg + (v0 - y0) * w
+                        let count = (v1 - v0) * w
+                        let s = plane + (v0 + dy) * w + dx
+                        copyElements(s + left, d + left, count - left - right)
+                        if left > 0 || right > 0 {
+                            for row in 0..<(v1 - v0) {
+                                for c in 0..<left { d[row * w + c] = 0 }
+                                for c in (w - right)..<w { d[row * w + c] = 0 }
+                            }
+                        }
+                    }
+                    if v1 < y1 { (seg + (v1 - y0) * w).update(repeating: 0, count: (y1 - v1) * w) }
+                }
+            }
+        }
+        r += y1 - y0
+    }
+}
+
+/// `dst[i] = src[i]` for i < n (n ≤ 0: nothing).
+@inline(__always)
+func copyElements<T: TensorScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ n: Int) {
+    if n > 0 { dst.update(from: src, count: n) }
 }
 
 /// Adds the im2col matrix `cols` of `rows` output rows starting at `firstRow` back into the image `dx`

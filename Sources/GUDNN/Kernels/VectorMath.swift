@@ -36,7 +36,8 @@ func sexp<T: TensorScalar>(_ x: T) -> T {
 
 @inline(__always)
 func fastExp(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    let x = v.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.0))
+    let lo = SIMD8<Float>(repeating: -87.3), hi = SIMD8<Float>(repeating: 88.0)
+    let x = v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
     // n = round(x / ln 2) via the 1.5·2²³ trick; its integer value sits in the low mantissa bits of t.
     let t = x * 1.44269504088896341 + 12582912.0
     let n = t - 12582912.0
