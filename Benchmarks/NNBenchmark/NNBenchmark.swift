@@ -97,7 +97,7 @@ struct NNBenchmark: ParsableCommand {
             if step == 1 { buffersAfterFirstStep = network.tape.systemAllocationCount }
         }
         print(String(
-            format: "%@: loss %.4f → %.4f over %d steps; workspace %.1f MB in %d buffers (%d after the first step)",
+            format: "%@: loss %.9g → %.9g over %d steps; workspace %.1f MB in %d buffers (%d after the first step)",
             name, losses.first ?? .nan, losses.last ?? .nan, losses.count, Double(network.tape.workspaceBytes) / 1e6,
             network.tape.systemAllocationCount, buffersAfterFirstStep))
         return result

@@ -66,7 +66,7 @@ extension EpsilonNetwork {
         let cv = try tape.input(conditioning.tensor)
         let eps = try forward(xv, conditioning: cv, on: tape)
         tape.withValue(eps) { src in
-            output.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src.baseAddress!, count: src.count) }
+            output.withUnsafeMutableBufferPointer { copyScalars($0.baseAddress!, src.baseAddress!, src.count) }
         }
     }
 

@@ -128,7 +128,7 @@ public final class Tape<Scalar: TensorScalar> {
     public func input(_ tensor: Tensor<Scalar>, requiresGradient: Bool = false) throws -> Variable {
         let extents = try Extents(tensor.shape)
         return input(extents, requiresGradient: requiresGradient) { dst in
-            tensor.withUnsafeBufferPointer { dst.baseAddress!.update(from: $0.baseAddress!, count: extents.count) }
+            tensor.withUnsafeBufferPointer { copyScalars(dst.baseAddress!, $0.baseAddress!, extents.count) }
         }
     }
 
@@ -146,7 +146,7 @@ public final class Tape<Scalar: TensorScalar> {
     public func tensor(_ v: Variable) -> Tensor<Scalar> {
         var t = Tensor<Scalar>(shape: v.extents.array)
         let src = value(v)
-        t.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src, count: v.extents.count) }
+        t.withUnsafeMutableBufferPointer { copyScalars($0.baseAddress!, src, v.extents.count) }
         return t
     }
 
@@ -160,7 +160,7 @@ public final class Tape<Scalar: TensorScalar> {
     public func gradient(_ v: Variable) -> Tensor<Scalar>? {
         withGradient(v) { g in
             var t = Tensor<Scalar>(shape: v.extents.array)
-            t.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: g.baseAddress!, count: g.count) }
+            t.withUnsafeMutableBufferPointer { copyScalars($0.baseAddress!, g.baseAddress!, g.count) }
             return t
         }
     }
@@ -174,7 +174,7 @@ public final class Tape<Scalar: TensorScalar> {
             return try body(UnsafeBufferPointer(start: g, count: node.extents.count))
         }
         let (g, _) = gradientForAccumulation(v)!
-        g.update(repeating: 0, count: v.extents.count)
+        zeroScalars(g, v.extents.count)
         nodes[v.id].gradientWritten = true
         return try body(UnsafeBufferPointer(start: g, count: node.extents.count))
     }
@@ -210,7 +210,7 @@ public final class Tape<Scalar: TensorScalar> {
         }
         guard nodes[output.id].requiresGradient else { return }
         let (g, _) = gradientForAccumulation(output)!
-        g.update(from: seed, count: output.extents.count)
+        copyScalars(g, seed, output.extents.count)
         nodes[output.id].gradientWritten = true
         for s in steps.indices.reversed() {
             let step = steps[s]

@@ -15,6 +15,22 @@ func store8<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
 }
 
+/// Loads `count` ≤ 8 elements, zero-filling the rest.
+@inline(__always)
+func loadPartial<T: TensorScalar>(_ p: UnsafePointer<T>, _ count: Int) -> SIMD8<T> {
+    if count == 8 { return load8(p) }
+    var v = SIMD8<T>()
+    for i in 0..<count { v[i] = p[i] }
+    return v
+}
+
+/// Stores the first `count` ≤ 8 lanes.
+@inline(__always)
+func storePartial<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ count: Int) {
+    if count == 8 { store8(v, p); return }
+    for i in 0..<count { p[i] = v[i] }
+}
+
 /// e^x lane-wise. For `Float`: Cephes' `expf` polynomial (relative error ≈ 2 ulp) with the argument
 /// clamped to [−87.3, 88]; for `Double`: the platform `exp` per lane.
 @inline(__always)

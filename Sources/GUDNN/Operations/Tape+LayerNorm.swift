@@ -120,22 +120,6 @@ struct NormGeometry {
     }
 }
 
-/// Loads `count` ≤ 8 elements, zero-filling the rest.
-@inline(__always)
-func loadPartial<T: TensorScalar>(_ p: UnsafePointer<T>, _ count: Int) -> SIMD8<T> {
-    if count == 8 { return load8(p) }
-    var v = SIMD8<T>()
-    for i in 0..<count { v[i] = p[i] }
-    return v
-}
-
-/// Stores the first `count` ≤ 8 lanes.
-@inline(__always)
-func storePartial<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ count: Int) {
-    if count == 8 { store8(v, p); return }
-    for i in 0..<count { p[i] = v[i] }
-}
-
 /// Forward layer norm with epilogue; writes per-pixel mean and 1/σ into `stats` (`[2, P]`).
 @_specialize(where T == Float)
 @_specialize(where T == Double)

@@ -92,8 +92,8 @@ public final class Adam<Scalar: TensorScalar> {
         let newM = ParameterBuffer<Scalar>(count: m.count), newV = ParameterBuffer<Scalar>(count: v.count)
         try store.copy(first, into: newM.pointer, what: "Adam first moment")
         try store.copy(second, into: newV.pointer, what: "Adam second moment")
-        m.pointer.update(from: newM.pointer, count: m.count)
-        v.pointer.update(from: newV.pointer, count: v.count)
+        copyScalars(m.pointer, newM.pointer, m.count)
+        copyScalars(v.pointer, newV.pointer, v.count)
         step = state.step
     }
 
@@ -120,14 +120,20 @@ func adamUpdate<T: TensorScalar>(
     let parts = Work.parts(n, grain: 1 << 15)
     let stepSize = c.learningRate / c.correction1
     Work.run(parts) { part in
-        for i in Work.range(part, of: parts, n) {
-            let gi = g[i]
-            let mi = c.beta1 * m[i] + (1 - c.beta1) * gi
-            let vi = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
-            m[i] = mi
-            v[i] = vi
+        let r = Work.range(part, of: parts, n)
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let k = Swift.min(8, r.upperBound - i)
+            let gi = loadPartial(g + i, k)
+            let mi = c.beta1 * loadPartial(m + i, k) + (1 - c.beta1) * gi
+            let vi = c.beta2 * loadPartial(v + i, k) + (1 - c.beta2) * gi * gi
+            let th = loadPartial(theta + i, k)
             // m̂ / (√v̂ + ε) = (m / c₁) / (√v / √c₂ + ε).
-            theta[i] -= stepSize * mi / (vi.squareRoot() / c.correction2Root + c.epsilon) + c.learningRate * c.decay * theta[i]
+            let step = stepSize * mi / (vi.squareRoot() / c.correction2Root + c.epsilon) + c.learningRate * c.decay * th
+            storePartial(mi, m + i, k)
+            storePartial(vi, v + i, k)
+            storePartial(th - step, theta + i, k)
+            i += 8
         }
     }
 }

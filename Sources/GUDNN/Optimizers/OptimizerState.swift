@@ -21,9 +21,9 @@ final class ParameterBuffer<Scalar: TensorScalar> {
         self.count = count
         pointer = .allocate(capacity: Swift.max(count, 1))
         if let initial {
-            pointer.initialize(from: initial, count: count)
+            copyScalars(pointer, initial, count)
         } else {
-            pointer.initialize(repeating: 0, count: count)
+            zeroScalars(pointer, count)
         }
     }
 

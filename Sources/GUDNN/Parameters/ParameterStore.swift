@@ -44,7 +44,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
         let offset = scalarCount
         var stream = source.derived(name).stream(0)
         initializer.fill(UnsafeMutableBufferPointer(start: values + offset, count: count), stream: &stream)
-        (gradients + offset).initialize(repeating: 0, count: count)
+        zeroScalars(gradients + offset, count)
         scalarCount += count
         indexByName[name] = specs.count
         specs.append(ParameterSpec(name: name, shape: shape, offset: offset))
@@ -56,8 +56,8 @@ public final class ParameterStore<Scalar: TensorScalar> {
         let newCapacity = Swift.max(needed, 2 * capacity, 1024)
         let v = UnsafeMutablePointer<Scalar>.allocate(capacity: newCapacity)
         let g = UnsafeMutablePointer<Scalar>.allocate(capacity: newCapacity)
-        v.initialize(from: values, count: scalarCount)
-        g.initialize(from: gradients, count: scalarCount)
+        copyScalars(v, values, scalarCount)
+        copyScalars(g, gradients, scalarCount)
         values.deallocate()
         gradients.deallocate()
         values = v
@@ -79,7 +79,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
     public func setValue(_ p: Parameter, _ t: Tensor<Scalar>) throws {
         let spec = specs[p.index]
         try t.checkShape(spec.shape, "value for parameter '\(spec.name)'")
-        t.withUnsafeBufferPointer { (values + spec.offset).update(from: $0.baseAddress!, count: spec.count) }
+        t.withUnsafeBufferPointer { copyScalars(values + spec.offset, $0.baseAddress!, spec.count) }
     }
 
     /// All parameter values as named tensors, in enumeration order.
@@ -114,7 +114,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
         }
         for t in tensors {
             let spec = specs[indexByName[t.name]!]
-            t.tensor.withUnsafeBufferPointer { (buffer + spec.offset).update(from: $0.baseAddress!, count: spec.count) }
+            t.tensor.withUnsafeBufferPointer { copyScalars(buffer + spec.offset, $0.baseAddress!, spec.count) }
         }
     }
 
@@ -125,13 +125,13 @@ public final class ParameterStore<Scalar: TensorScalar> {
 
     private func tensor(from buffer: UnsafePointer<Scalar>, spec: ParameterSpec) -> Tensor<Scalar> {
         var t = Tensor<Scalar>(shape: spec.shape)
-        t.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: buffer + spec.offset, count: spec.count) }
+        t.withUnsafeMutableBufferPointer { copyScalars($0.baseAddress!, buffer + spec.offset, spec.count) }
         return t
     }
 
     /// Sets every gradient to zero.
     public func zeroGradients() {
-        gradients.update(repeating: 0, count: Swift.max(scalarCount, 0))
+        zeroScalars(gradients, scalarCount)
     }
 
     /// Copies all values and gradients from another store with identical specs.
@@ -140,7 +140,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
         guard other.specs == specs else {
             throw GUDError.invalidArgument("parameter stores differ in names or shapes; expected identical networks")
         }
-        values.update(from: other.values, count: scalarCount)
+        copyScalars(values, other.values, scalarCount)
     }
 }
 
