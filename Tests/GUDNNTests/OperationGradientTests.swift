@@ -21,6 +21,23 @@ import Testing
         #expect(e < tolerance, "\(e)")
     }
 
+    @Test(arguments: [1, 2])
+    func convolutionWithFusedActivation(stride: Int) throws {
+        var conv: Conv2D!
+        let s = try store { conv = try Conv2D($0.scope("c"), inputs: 2, outputs: 3, stride: stride) }
+        let x: Tensor<Double> = TestSupport.uniform([2, 2, 6, 4], seed: 3, scale: 2)
+        let e = try TestSupport.gradientCheck(inputs: [x], store: s) { t, v in try conv(v[0], on: t, activation: .silu) }
+        #expect(e < tolerance, "\(e)")
+        // Fused and separate activation agree.
+        let tape = Tape<Double>(parameters: s)
+        tape.begin(recording: false)
+        defer { tape.end() }
+        let xv = try tape.input(x)
+        let fused = tape.tensor(try conv(xv, on: tape, activation: .silu))
+        let separate = tape.tensor(tape.silu(try conv(xv, on: tape)))
+        #expect(try fused.maxAbsDifference(separate) < 1e-15)
+    }
+
     @Test func convolutionWithManyChunks() throws {
         // Large enough for several im2col chunks and parts, so the chunked reduction is exercised.
         var conv: Conv2D!

@@ -103,19 +103,19 @@ public final class UNet<Scalar: TensorScalar>: EpsilonNetwork {
         var h = try tape.reshape(
             tape.permute(x, Permutation(0, 3, 1, 2)), Extents(cfg.inChannels, n, cfg.height, cfg.width))
         let temb = try embedding(conditioning, on: tape)
-        h = try tape.silu(inputConv(h, on: tape))
-        h = try tape.silu(encoderConv(h, on: tape))
+        h = try inputConv(h, on: tape, activation: .silu)
+        h = try encoderConv(h, on: tape, activation: .silu)
         // Skips are kept in a fixed-size buffer to stay allocation-free.
         var skips = SkipStack()
         for (i, blocks) in downBlocks.enumerated() {
             for block in blocks { h = try block(h, embedding: temb, on: tape) }
             skips.push(h)
-            if i < downsamplers.count { h = try tape.silu(downsamplers[i](h, on: tape)) }
+            if i < downsamplers.count { h = try downsamplers[i](h, on: tape, activation: .silu) }
         }
         if let attention { h = try attention(h, on: tape) }
         h = try middle(h, embedding: temb, on: tape)
         for i in 0..<upConvs.count {
-            h = try tape.silu(upConvs[i](tape.upsampleBilinear2x(h), on: tape))
+            h = try upConvs[i](tape.upsampleBilinear2x(h), on: tape, activation: .silu)
             h = try tape.concatenate(h, skips[skips.count - 2 - i], axis: 0)
             for block in upBlocks[i] { h = try block(h, embedding: temb, on: tape) }
         }

@@ -145,20 +145,25 @@ func col2imAdd<T: TensorScalar>(
     }
 }
 
-/// `y[co, p] (+)= b[co] + Σ_k w[k, co] · im2col(x)[k, p]`: the forward convolution, as one product per
-/// im2col chunk, chunks spread over the cores. `w` is HWIO, i.e. `[K, Cout]` row-major.
-/// `scratch` holds `g.chunkParts · K · rowsPerChunk · Wo` elements (unused for pointwise convolutions).
+/// `y[co, p] (+)= f(b[co] + Σ_k w[k, co] · im2col(x)[k, p])`: the forward convolution, as one product per
+/// im2col chunk, chunks spread over the cores, with the activation f applied to each chunk while it is in
+/// cache. `w` is HWIO, i.e. `[K, Cout]` row-major. When `preActivation` is given it receives the values
+/// before f (for the backward pass). Accumulation is only supported with the identity.
+/// `scratch` holds ``convForwardScratch(_:)`` elements.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func convForward<T: TensorScalar>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>,
-    _ g: ConvGeometry, accumulate: Bool, scratch: UnsafeMutablePointer<T>
+    _ g: ConvGeometry, accumulate: Bool, activation: Activation = .identity,
+    preActivation: UnsafeMutablePointer<T>? = nil, scratch: UnsafeMutablePointer<T>
 ) {
     let pOut = g.pixelsOut
+    let z = preActivation ?? y
+    // Bias rows of the product's output; returns β for the product.
     func prepare(_ p0: Int, _ count: Int) -> T {
         guard let bias else { return accumulate ? 1 : 0 }
         for co in 0..<g.cout {
-            let row = y + co * pOut + p0
+            let row = z + co * pOut + p0
             if accumulate {
                 for i in 0..<count { row[i] += bias[co] }
             } else {
@@ -167,6 +172,10 @@ func convForward<T: TensorScalar>(
         }
         return 1
     }
+    func finish(_ p0: Int, _ count: Int) {
+        guard activation != .identity else { return }
+        for co in 0..<g.cout { activate(z + co * pOut + p0, y + co * pOut + p0, count, activation) }
+    }
     if g.isPointwise {
         let parts = Work.parts(pOut, grain: 1024)
         Work.run(parts) { part in
@@ -174,7 +183,8 @@ func convForward<T: TensorScalar>(
             let beta = prepare(r.lowerBound, r.count)
             BLAS.gemm(
                 transA: true, m: g.cout, n: r.count, k: g.cin, a: w, lda: g.cout,
-                b: x + r.lowerBound, ldb: g.pixelsIn, beta: beta, c: y + r.lowerBound, ldc: pOut)
+                b: x + r.lowerBound, ldb: g.pixelsIn, beta: beta, c: z + r.lowerBound, ldc: pOut)
+            finish(r.lowerBound, r.count)
         }
         return
     }
@@ -190,7 +200,8 @@ func convForward<T: TensorScalar>(
             let beta = prepare(p0, px)
             BLAS.gemm(
                 transA: true, m: g.cout, n: px, k: k, a: w, lda: g.cout,
-                b: cols, ldb: px, beta: beta, c: y + p0, ldc: pOut)
+                b: cols, ldb: px, beta: beta, c: z + p0, ldc: pOut)
+            finish(p0, px)
         }
     }
 }
@@ -347,3 +358,4 @@ func rowSum<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
 func addInPlace<T: TensorScalar>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ n: Int) {
     for i in 0..<n { dst[i] += src[i] }
 }
+

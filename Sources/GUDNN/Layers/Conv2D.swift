@@ -21,7 +21,7 @@ public struct Conv2D: Sendable {
         self.stride = stride
     }
 
-    public func callAsFunction<S>(_ x: Variable, on tape: Tape<S>) throws -> Variable {
-        try tape.conv2d(x, weight: weight, bias: bias, stride: stride)
+    public func callAsFunction<S>(_ x: Variable, on tape: Tape<S>, activation: Activation = .identity) throws -> Variable {
+        try tape.conv2d(x, weight: weight, bias: bias, stride: stride, activation: activation)
     }
 }

@@ -80,3 +80,33 @@ func activate<T: TensorScalar>(_ z: SIMD8<T>, _ a: Activation) -> (value: SIMD8<
         return (z * s, s * (1 + z * (1 - s)))
     }
 }
+
+/// `y = f(z)` over `n` elements (in place when `y == z`).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func activate<T: TensorScalar>(_ z: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ a: Activation) {
+    var i = 0
+    while i < n {
+        let k = Swift.min(8, n - i)
+        storePartial(activate(loadPartial(z + i, k), a).value, y + i, k)
+        i += 8
+    }
+}
+
+/// `dz (=)= dy · f′(z)` over `n` elements, with the parts spread over the cores.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func activationBackward<T: TensorScalar>(
+    _ z: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dz: UnsafeMutablePointer<T>, _ n: Int, _ a: Activation
+) {
+    let parts = Work.parts(n, grain: 1 << 15)
+    Work.run(parts) { part in
+        let r = Work.range(part, of: parts, n)
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let k = Swift.min(8, r.upperBound - i)
+            storePartial(loadPartial(dy + i, k) * activate(loadPartial(z + i, k), a).slope, dz + i, k)
+            i += 8
+        }
+    }
+}

@@ -9,10 +9,13 @@ extension Tape {
     ///     for a pointwise (1×1) convolution, i.e. a dense layer applied to every pixel.
     ///   - bias: `[Cout]`, or `nil`.
     ///   - stride: 1 or more, the same along both axes.
+    ///   - activation: applied to the result (fused: computed per chunk while in cache).
     /// - Returns: `[Cout, N, Ho, Wo]` with `Ho = (H + 2p − kh) / s + 1`.
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes do not fit,
     ///   ``GUDError/invalidArgument(_:)`` for a stride below 1 or an even kernel size.
-    public func conv2d(_ x: Variable, weight: Parameter, bias: Parameter?, stride: Int = 1) throws -> Variable {
+    public func conv2d(
+        _ x: Variable, weight: Parameter, bias: Parameter?, stride: Int = 1, activation: Activation = .identity
+    ) throws -> Variable {
         let we = weight.extents
         let (kh, kw, cin, cout): (Int, Int, Int, Int) =
             we.rank == 4 ? (we[0], we[1], we[2], we[3]) : we.rank == 2 ? (1, 1, we[0], we[1]) : (0, 0, 0, 0)
@@ -37,12 +40,18 @@ extension Tape {
         let (y, yp) = makeNode(Extents(cout, g.n, g.ho, g.wo), requiresGradient: needs)
         let wp = parameterValue(weight)
         let bp = bias.map { UnsafePointer(parameterValue($0)) }
+        // The values before the activation are kept for the backward pass.
+        let saved = needs && activation != .identity ? allocate(g.cout * g.pixelsOut) : nil
         withScratch(convForwardScratch(g)) { s in
-            convForward(value(x), wp, bp, yp, g, accumulate: false, scratch: s)
+            convForward(value(x), wp, bp, yp, g, accumulate: false, activation: activation, preActivation: saved?.1, scratch: s)
         }
         guard needs else { return y }
-        record(y) { tape in
-            let dy = tape.outputGradient(y)
+        let count = g.cout * g.pixelsOut
+        record(y, auxiliary: saved.map { [$0.0] } ?? []) { tape in
+            let (dzHandle, dz) = saved == nil ? (-1, UnsafeMutablePointer(mutating: tape.outputGradient(y))) : tape.allocate(count)
+            if let (_, z) = saved { activationBackward(z, tape.outputGradient(y), dz, count, activation) }
+            defer { tape.release(dzHandle) }
+            let dy = UnsafePointer(dz)
             let dw = tape.parameterGradient(weight)
             let db = bias.flatMap { tape.parameterGradient($0) }
             if dw != nil || db != nil {
