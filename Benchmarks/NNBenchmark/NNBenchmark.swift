@@ -97,8 +97,9 @@ struct NNBenchmark: ParsableCommand {
             if step == 1 { buffersAfterFirstStep = network.tape.systemAllocationCount }
         }
         print(String(
-            format: "%@: loss %.9g → %.9g over %d steps; workspace %.1f MB in %d buffers (%d after the first step)",
+            format: "%@: loss %.9g → %.9g over %d steps; workspace %.1f MB (at most %.1f MB in use) in %d buffers (%d after the first step)",
             name, losses.first ?? .nan, losses.last ?? .nan, losses.count, Double(network.tape.workspaceBytes) / 1e6,
+            Double(network.tape.peakWorkspaceBytesInUse) / 1e6,
             network.tape.systemAllocationCount, buffersAfterFirstStep))
         return result
     }

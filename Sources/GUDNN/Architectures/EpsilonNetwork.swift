@@ -60,7 +60,7 @@ extension EpsilonNetwork {
         guard output.shape == x.shape else {
             throw GUDError.shapeMismatch("output buffer has shape \(output.shape), expected \(x.shape)")
         }
-        tape.begin(parameters: parameters, recording: false)
+        tape.begin(parameters: parameters, recording: false, workspaceKey: 3 * x.shape[0])
         defer { tape.end() }
         let xv = try tape.input(x)
         let cv = try tape.input(conditioning.tensor)
@@ -87,7 +87,9 @@ extension EpsilonNetwork {
             throw GUDError.shapeMismatch("target has shape \(target.shape), expected the shape of x \(x.shape)")
         }
         parameters.zeroGradients()
-        tape.begin(parameters: parameters, recording: true, parameterGradients: true, dropout: dropoutSource)
+        tape.begin(
+            parameters: parameters, recording: true, parameterGradients: true, dropout: dropoutSource,
+            workspaceKey: 3 * x.shape[0] + 1)
         defer { tape.end() }
         let xv = try tape.input(x)
         let cv = try tape.input(conditioning.tensor)
@@ -107,7 +109,7 @@ extension EpsilonNetwork {
         guard v.shape == x.shape else {
             throw GUDError.shapeMismatch("vector has shape \(v.shape), expected the shape of x \(x.shape)")
         }
-        tape.begin(parameters: parameters, recording: true, parameterGradients: false)
+        tape.begin(parameters: parameters, recording: true, parameterGradients: false, workspaceKey: 3 * x.shape[0] + 2)
         defer { tape.end() }
         let xv = try tape.input(x, requiresGradient: true)
         let cv = try tape.input(conditioning.tensor)

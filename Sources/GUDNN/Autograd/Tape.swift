@@ -79,11 +79,14 @@ public final class Tape<Scalar: TensorScalar> {
     ///   - recording: record backward steps (training, vector–Jacobian products).
     ///   - parameterGradients: accumulate gradients into `parameters.gradients` during backward.
     ///   - dropout: the source of dropout masks; `nil` disables dropout.
+    ///   - workspaceKey: passes with the same key and the same sequence of operations reuse exactly the
+    ///     same buffers (no allocation); use e.g. the batch size, distinct for training and inference.
     public func begin(
         parameters: ParameterStore<Scalar>? = nil, recording: Bool,
-        parameterGradients: Bool = true, dropout: RandomSource? = nil
+        parameterGradients: Bool = true, dropout: RandomSource? = nil, workspaceKey: Int = 0
     ) {
         if active { end() }
+        pool.beginPass(key: workspaceKey)
         if let p = parameters { self.parameters = p }
         isRecording = recording
         computesParameterGradients = recording && parameterGradients
@@ -100,7 +103,7 @@ public final class Tape<Scalar: TensorScalar> {
     public func end() {
         guard active else { return }
         for i in allocations.indices where allocations[i].live {
-            pool.give(allocations[i].pointer, count: allocations[i].count)
+            pool.give(allocations[i].pointer)
         }
         allocations.removeAll(keepingCapacity: true)
         nodes.removeAll(keepingCapacity: true)
@@ -120,6 +123,9 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Bytes held by the pool.
     public var workspaceBytes: Int { pool.bytesHeld }
+
+    /// The most bytes of the pool in use at the same time so far.
+    public var peakWorkspaceBytesInUse: Int { pool.peakBytesInUse }
 
     // MARK: Inputs and outputs
 
@@ -241,13 +247,13 @@ public final class Tape<Scalar: TensorScalar> {
     func release(_ handle: Int) {
         guard handle >= 0, allocations[handle].live else { return }
         allocations[handle].live = false
-        pool.give(allocations[handle].pointer, count: allocations[handle].count)
+        pool.give(allocations[handle].pointer)
     }
 
     /// Scratch memory for the duration of `body` (not across operations).
     func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
         let p = pool.take(count)
-        defer { pool.give(p, count: count) }
+        defer { pool.give(p) }
         return try body(p)
     }
 

@@ -50,24 +50,20 @@ extension Tape {
         if let residual, needsGradient(residual) { needs = true }
         let (y, yp) = makeNode(xe, requiresGradient: needs)
         let (statsHandle, stats) = allocate(2 * pixels)
-        var maskHandle = -1
-        var mask: UnsafeMutablePointer<Scalar>? = nil
-        if let dropSource {
-            let (h, m) = allocate(xe.count)
-            fillDropoutMask(m, xe.count, rate: Scalar(dropoutRate), source: dropSource)
-            maskHandle = h
-            mask = m
+        let geometry = NormGeometry(channels: c, pixels: pixels, pixelsPerImage: pixels / images, epsilon: epsilon)
+        let rate = Scalar(dropoutRate)
+        // The dropout mask is drawn into a temporary buffer, and drawn again in the backward pass rather
+        // than kept: it is a pure function of the source.
+        withDropoutMask(dropSource, rate: rate, count: xe.count) { mask in
+            layerNormForward(
+                value(x), parameterValue(scale), parameterValue(bias), shift.map { UnsafePointer(value($0)) },
+                mask, residual.map { UnsafePointer(value($0)) }, yp, stats, geometry, activation)
         }
-        let geometry = NormGeometry(channels: c, pixels: pixels, pixelsPerImage: pixels / images, epsilon: Scalar(epsilon))
-        layerNormForward(
-            value(x), parameterValue(scale), parameterValue(bias), shift.map { UnsafePointer(value($0)) },
-            mask.map { UnsafePointer($0) }, residual.map { UnsafePointer(value($0)) }, yp, stats, geometry, activation)
         guard needs else {
             release(statsHandle)
-            release(maskHandle)
             return y
         }
-        record(y, auxiliary: [statsHandle, maskHandle]) { tape in
+        record(y, auxiliary: [statsHandle]) { tape in
             let dy = tape.outputGradient(y)
             if let residual, let (dr, acc) = tape.gradientForAccumulation(residual) {
                 scaleKernel(dy, 1, dr, xe.count, accumulate: acc)
@@ -76,15 +72,30 @@ extension Tape {
             let dshift = shift.flatMap { tape.gradientForAccumulation($0) }
             let dscale = tape.parameterGradient(scale), dbias = tape.parameterGradient(bias)
             guard dx != nil || dshift != nil || dscale != nil || dbias != nil else { return }
-            tape.withScratch(layerNormBackwardScratch(geometry, images: images)) { s in
-                layerNormBackward(
-                    tape.value(x), tape.parameterValue(scale), tape.parameterValue(bias),
-                    shift.map { UnsafePointer(tape.value($0)) }, mask.map { UnsafePointer($0) }, UnsafePointer(stats), dy,
-                    dx?.0, dx?.accumulate ?? false, dscale, dbias, dshift?.0, dshift?.accumulate ?? false,
-                    geometry, images: images, activation, scratch: s)
+            tape.withDropoutMask(dropSource, rate: rate, count: xe.count) { mask in
+                tape.withScratch(layerNormBackwardScratch(geometry, images: images)) { s in
+                    layerNormBackward(
+                        tape.value(x), tape.parameterValue(scale), tape.parameterValue(bias),
+                        shift.map { UnsafePointer(tape.value($0)) }, mask, UnsafePointer(stats), dy,
+                        dx?.0, dx?.accumulate ?? false, dscale, dbias, dshift?.0, dshift?.accumulate ?? false,
+                        geometry, images: images, activation, scratch: s)
+                }
             }
         }
         return y
+    }
+
+    /// Calls `body` with the dropout mask of `source` (see ``fillDropoutMask(_:_:rate:source:)``) in a
+    /// temporary buffer, or with `nil` when `source` is `nil`.
+    func withDropoutMask(_ source: RandomSource?, rate: Scalar, count: Int, _ body: (UnsafePointer<Scalar>?) -> Void) {
+        guard let source else {
+            body(nil)
+            return
+        }
+        withScratch(count) { m in
+            fillDropoutMask(m, count, rate: rate, source: source)
+            body(m)
+        }
     }
 }
 
@@ -94,13 +105,6 @@ struct NormGeometry {
     let pixels: Int
     let pixelsPerImage: Int
     let epsilon: Double
-
-    init<T: TensorScalar>(channels: Int, pixels: Int, pixelsPerImage: Int, epsilon: T) {
-        self.channels = channels
-        self.pixels = pixels
-        self.pixelsPerImage = pixelsPerImage
-        self.epsilon = Double(epsilon)
-    }
 
     /// Pixels per tile: the per-tile scratch (channels × tile) stays in the L1/L2 cache.
     static let tile = 64
