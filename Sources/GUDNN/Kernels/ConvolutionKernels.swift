@@ -159,22 +159,23 @@ func convForward<T: TensorScalar>(
 ) {
     let pOut = g.pixelsOut
     let z = preActivation ?? y
-    // Bias rows of the product's output; returns β for the product.
+    // When accumulating, the bias is added before the product (β = 1); otherwise the product
+    // overwrites (β = 0) and the bias is added in the same pass as the activation.
     func prepare(_ p0: Int, _ count: Int) -> T {
-        guard let bias else { return accumulate ? 1 : 0 }
-        for co in 0..<g.cout {
-            let row = z + co * pOut + p0
-            if accumulate {
+        guard accumulate else { return 0 }
+        if let bias {
+            for co in 0..<g.cout {
+                let row = z + co * pOut + p0
                 for i in 0..<count { row[i] += bias[co] }
-            } else {
-                row.update(repeating: bias[co], count: count)
             }
         }
         return 1
     }
     func finish(_ p0: Int, _ count: Int) {
-        guard activation != .identity else { return }
-        for co in 0..<g.cout { activate(z + co * pOut + p0, y + co * pOut + p0, count, activation) }
+        guard !accumulate else { return }
+        for co in 0..<g.cout {
+            biasActivate(z + co * pOut + p0, bias?[co] ?? 0, y + co * pOut + p0, count, activation)
+        }
     }
     if g.isPointwise {
         let parts = Work.parts(pOut, grain: 1024)

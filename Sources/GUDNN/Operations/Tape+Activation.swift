@@ -81,14 +81,17 @@ func activate<T: TensorScalar>(_ z: SIMD8<T>, _ a: Activation) -> (value: SIMD8<
     }
 }
 
-/// `y = f(z)` over `n` elements (in place when `y == z`).
+/// `z += b; y = f(z)` over `n` elements (in place when `y == z`).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-func activate<T: TensorScalar>(_ z: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ a: Activation) {
+func biasActivate<T: TensorScalar>(_ z: UnsafeMutablePointer<T>, _ b: T, _ y: UnsafeMutablePointer<T>, _ n: Int, _ a: Activation) {
+    if a == .identity && b == 0 && z == y { return }
     var i = 0
     while i < n {
         let k = Swift.min(8, n - i)
-        storePartial(activate(loadPartial(z + i, k), a).value, y + i, k)
+        let v = loadPartial(z + i, k) + b
+        if z != y { storePartial(v, z + i, k) }
+        storePartial(activate(v, a).value, y + i, k)
         i += 8
     }
 }
