@@ -114,8 +114,7 @@ extension EpsilonNetwork {
         let xv = try tape.input(x, requiresGradient: true)
         let cv = try tape.input(conditioning.tensor)
         let eps = try forward(xv, conditioning: cv, on: tape)
-        var output = tape.tensor(eps)
-        try output.reshape(to: x.shape)
+        let output = tape.tensor(eps)
         try tape.backward(from: eps, seed: v)
         return (output, tape.gradient(xv)!)
     }
@@ -142,12 +141,5 @@ extension EpsilonNetwork {
         default:
             throw GUDError.invalidArgument("the network is conditioned on \(conditioningKind), got the other kind of conditioning")
         }
-    }
-}
-
-extension Tensor {
-    /// Changes the shape in place (same element count).
-    mutating func reshape(to shape: [Int]) throws {
-        self = try reshaped(shape)
     }
 }

@@ -26,15 +26,12 @@ public final class Tape<Scalar: TensorScalar> {
         var valueAllocation: Int
         var gradient: UnsafeMutablePointer<Scalar>?
         var gradientAllocation: Int
-        var gradientWritten: Bool
         var extents: Extents
         var requiresGradient: Bool
-        var isLeaf: Bool
     }
 
     struct Allocation {
         var pointer: UnsafeMutablePointer<Scalar>
-        var count: Int
         var live: Bool
     }
 
@@ -143,7 +140,7 @@ public final class Tape<Scalar: TensorScalar> {
         _ extents: Extents, requiresGradient: Bool = false,
         fill: (UnsafeMutableBufferPointer<Scalar>) -> Void
     ) -> Variable {
-        let (v, p) = makeNode(extents, requiresGradient: requiresGradient, leaf: true)
+        let (v, p) = makeNode(extents, requiresGradient: requiresGradient)
         fill(UnsafeMutableBufferPointer(start: p, count: extents.count))
         return v
     }
@@ -174,15 +171,11 @@ public final class Tape<Scalar: TensorScalar> {
     /// Calls `body` with the gradient of a leaf value (see ``gradient(_:)``); `nil` when it has none.
     public func withGradient<R>(_ v: Variable, _ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R? {
         check(v)
-        let node = nodes[v.id]
-        guard node.requiresGradient else { return nil }
-        if let g = node.gradient, node.gradientWritten {
-            return try body(UnsafeBufferPointer(start: g, count: node.extents.count))
-        }
-        let (g, _) = gradientForAccumulation(v)!
-        zeroScalars(g, v.extents.count)
-        nodes[v.id].gradientWritten = true
-        return try body(UnsafeBufferPointer(start: g, count: node.extents.count))
+        guard nodes[v.id].requiresGradient else { return nil }
+        // No step wrote a gradient: nothing depended on v.
+        let (g, accumulate) = gradientForAccumulation(v)!
+        if !accumulate { zeroScalars(g, v.extents.count) }
+        return try body(UnsafeBufferPointer(start: g, count: v.extents.count))
     }
 
     // MARK: Backward
@@ -217,7 +210,6 @@ public final class Tape<Scalar: TensorScalar> {
         guard nodes[output.id].requiresGradient else { return }
         let (g, _) = gradientForAccumulation(output)!
         copyScalars(g, seed, output.extents.count)
-        nodes[output.id].gradientWritten = true
         for s in steps.indices.reversed() {
             let step = steps[s]
             if nodes[step.node].gradient != nil { step.body(self) }
@@ -239,7 +231,7 @@ public final class Tape<Scalar: TensorScalar> {
     /// Allocates a buffer for the rest of the pass; returns its allocation handle and pointer.
     func allocate(_ count: Int) -> (Int, UnsafeMutablePointer<Scalar>) {
         let p = pool.take(count)
-        allocations.append(Allocation(pointer: p, count: Swift.max(count, 1), live: true))
+        allocations.append(Allocation(pointer: p, live: true))
         return (allocations.count - 1, p)
     }
 
@@ -258,12 +250,12 @@ public final class Tape<Scalar: TensorScalar> {
     }
 
     /// Creates a new value of the given shape (uninitialised) and returns it with its buffer.
-    func makeNode(_ extents: Extents, requiresGradient: Bool, leaf: Bool = false) -> (Variable, UnsafeMutablePointer<Scalar>) {
+    func makeNode(_ extents: Extents, requiresGradient: Bool) -> (Variable, UnsafeMutablePointer<Scalar>) {
         precondition(active, "tape operation outside a pass; call begin(…) first")
         let (h, p) = allocate(extents.count)
         nodes.append(Node(
-            value: p, valueAllocation: h, gradient: nil, gradientAllocation: -1, gradientWritten: false,
-            extents: extents, requiresGradient: requiresGradient, isLeaf: leaf))
+            value: p, valueAllocation: h, gradient: nil, gradientAllocation: -1, extents: extents,
+            requiresGradient: requiresGradient))
         return (Variable(id: nodes.count - 1, pass: pass, extents: extents), p)
     }
 
@@ -272,7 +264,7 @@ public final class Tape<Scalar: TensorScalar> {
         check(source)
         nodes.append(Node(
             value: nodes[source.id].value, valueAllocation: -1, gradient: nil, gradientAllocation: -1,
-            gradientWritten: false, extents: extents, requiresGradient: requiresGradient, isLeaf: false))
+            extents: extents, requiresGradient: requiresGradient))
         return Variable(id: nodes.count - 1, pass: pass, extents: extents)
     }
 
@@ -319,7 +311,6 @@ public final class Tape<Scalar: TensorScalar> {
         let (h, p) = allocate(v.extents.count)
         nodes[v.id].gradient = p
         nodes[v.id].gradientAllocation = h
-        nodes[v.id].gradientWritten = true
         return (p, false)
     }
 

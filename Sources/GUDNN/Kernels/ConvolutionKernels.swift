@@ -334,29 +334,3 @@ func convBackwardInputScratch(_ g: ConvGeometry) -> Int {
 func convForwardScratch(_ g: ConvGeometry) -> Int {
     g.isPointwise ? 1 : g.chunkParts * g.k * g.rowsPerChunk * g.wo
 }
-
-/// Σ p[0..<n].
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func rowSum<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
-    var acc = SIMD8<T>()
-    var i = 0
-    while i + 8 <= n {
-        acc += load8(p + i)
-        i += 8
-    }
-    var s = acc.sum()
-    while i < n {
-        s += p[i]
-        i += 1
-    }
-    return s
-}
-
-/// `dst[i] += src[i]` for i < n.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func addInPlace<T: TensorScalar>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ n: Int) {
-    for i in 0..<n { dst[i] += src[i] }
-}
-
