@@ -1,4 +1,4 @@
-/// A pool of scalar buffers reused between passes, so that a network's forward and backward passes stop
+/// A pool of memory buffers reused between passes, so that a network's forward and backward passes stop
 /// allocating once a pass has been seen.
 ///
 /// A pass makes a sequence of requests. The pool remembers, per pass key (e.g. the batch size and
@@ -6,12 +6,14 @@
 /// pass with that key: identical passes replay exactly, with no system allocation. Other requests take
 /// the smallest free buffer that is large enough (so buffers of different sizes are shared), and only
 /// then allocate. Buffers are 64-byte aligned and uninitialised. The pool owns every buffer it created
-/// and frees them in `deinit` or ``releaseMemory()``. Not thread-safe: one pass at a time uses a pool.
-final class BufferPool<Scalar: TensorScalar> {
-    private var free: [(pointer: UnsafeMutablePointer<Scalar>, capacity: Int)] = []
-    private var capacities: [UnsafeMutablePointer<Scalar>: Int] = [:]
-    private var plans: [Int: [UnsafeMutablePointer<Scalar>?]] = [:]
-    private var plan: [UnsafeMutablePointer<Scalar>?] = []
+/// and frees them in `deinit` or ``releaseMemory()``. Sizes are in bytes. The pool is not generic, so
+/// its bookkeeping is compiled concretely even when called from unspecialised generic code (and then
+/// does not allocate). Not thread-safe: one pass at a time uses a pool.
+final class BufferPool {
+    private var free: [(pointer: UnsafeMutableRawPointer, capacity: Int)] = []
+    private var capacities: [UnsafeMutableRawPointer: Int] = [:]
+    private var plans: [Int: [UnsafeMutableRawPointer?]] = [:]
+    private var plan: [UnsafeMutableRawPointer?] = []
     private var planKey = 0
     private var request = 0
     /// How many buffers were created with the system allocator.
@@ -24,15 +26,17 @@ final class BufferPool<Scalar: TensorScalar> {
 
     /// Starts the request sequence of a pass with the given key.
     func beginPass(key: Int) {
+        // Move the plans in and out of the dictionary, so that the current one is never shared (and
+        // writing to it never copies).
         plans[planKey] = plan
+        plan = plans.removeValue(forKey: key) ?? []
         planKey = key
-        plan = plans[key] ?? []
         request = 0
     }
 
-    /// A buffer of at least `max(count, 1)` elements, uninitialised.
-    func take(_ count: Int) -> UnsafeMutablePointer<Scalar> {
-        let n = Swift.max(count, 1)
+    /// A buffer of at least `max(bytes, 1)` bytes, uninitialised.
+    func take(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let n = Swift.max(bytes, 1)
         var chosen = -1
         // The buffer this request had in the previous pass with the same key, if free and large enough.
         if request < plan.count, let preferred = plan[request] {
@@ -44,31 +48,30 @@ final class BufferPool<Scalar: TensorScalar> {
                 chosen = i
             }
         }
-        let pointer: UnsafeMutablePointer<Scalar>
+        let pointer: UnsafeMutableRawPointer
         let capacity: Int
         if chosen >= 0 {
             (pointer, capacity) = free[chosen]
             free.swapAt(chosen, free.count - 1)
             free.removeLast()
         } else {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<Scalar>.stride, alignment: 64)
-            pointer = raw.bindMemory(to: Scalar.self, capacity: n)
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 64)
             capacity = n
             capacities[pointer] = n
             systemAllocations += 1
-            bytesHeld += n * MemoryLayout<Scalar>.stride
+            bytesHeld += n
         }
         if request < plan.count { plan[request] = pointer } else { plan.append(pointer) }
         request += 1
-        bytesInUse += capacity * MemoryLayout<Scalar>.stride
+        bytesInUse += capacity
         peakBytesInUse = Swift.max(peakBytesInUse, bytesInUse)
         return pointer
     }
 
     /// Returns a buffer obtained from ``take(_:)``.
-    func give(_ pointer: UnsafeMutablePointer<Scalar>) {
+    func give(_ pointer: UnsafeMutableRawPointer) {
         let capacity = capacities[pointer]!
-        bytesInUse -= capacity * MemoryLayout<Scalar>.stride
+        bytesInUse -= capacity
         free.append((pointer, capacity))
     }
 

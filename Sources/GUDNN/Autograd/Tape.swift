@@ -21,29 +21,15 @@ import GUDNumerics
 ///
 /// A tape is not thread-safe; one pass at a time.
 public final class Tape<Scalar: TensorScalar> {
-    struct Node {
-        var value: UnsafeMutablePointer<Scalar>
-        var valueAllocation: Int
-        var gradient: UnsafeMutablePointer<Scalar>?
-        var gradientAllocation: Int
-        var extents: Extents
-        var requiresGradient: Bool
-    }
-
-    struct Allocation {
-        var pointer: UnsafeMutablePointer<Scalar>
-        var live: Bool
-    }
-
     struct Step {
         var node: Int
         var auxiliary: [Int]
         var body: (Tape<Scalar>) -> Void
     }
 
-    let pool = BufferPool<Scalar>()
-    var nodes: [Node] = []
-    var allocations: [Allocation] = []
+    let pool = BufferPool()
+    var nodes: [TapeNode] = []
+    var allocations: [TapeAllocation] = []
     var steps: [Step] = []
     private(set) var pass = 0
     private var active = false
@@ -230,9 +216,9 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Allocates a buffer for the rest of the pass; returns its allocation handle and pointer.
     func allocate(_ count: Int) -> (Int, UnsafeMutablePointer<Scalar>) {
-        let p = pool.take(count)
-        allocations.append(Allocation(pointer: p, live: true))
-        return (allocations.count - 1, p)
+        let p = pool.take(count * MemoryLayout<Scalar>.stride)
+        allocations.append(TapeAllocation(pointer: p, live: true))
+        return (allocations.count - 1, p.bindMemory(to: Scalar.self, capacity: Swift.max(count, 1)))
     }
 
     /// Returns an allocation to the pool early (no effect when already released or for handle -1).
@@ -244,17 +230,17 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Scratch memory for the duration of `body` (not across operations).
     func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
-        let p = pool.take(count)
+        let p = pool.take(count * MemoryLayout<Scalar>.stride)
         defer { pool.give(p) }
-        return try body(p)
+        return try body(p.bindMemory(to: Scalar.self, capacity: Swift.max(count, 1)))
     }
 
     /// Creates a new value of the given shape (uninitialised) and returns it with its buffer.
     func makeNode(_ extents: Extents, requiresGradient: Bool) -> (Variable, UnsafeMutablePointer<Scalar>) {
         precondition(active, "tape operation outside a pass; call begin(…) first")
         let (h, p) = allocate(extents.count)
-        nodes.append(Node(
-            value: p, valueAllocation: h, gradient: nil, gradientAllocation: -1, extents: extents,
+        nodes.append(TapeNode(
+            value: UnsafeMutableRawPointer(p), valueAllocation: h, gradient: nil, gradientAllocation: -1, extents: extents,
             requiresGradient: requiresGradient))
         return (Variable(id: nodes.count - 1, pass: pass, extents: extents), p)
     }
@@ -262,7 +248,7 @@ public final class Tape<Scalar: TensorScalar> {
     /// Creates a value that shares the buffer of `source` (reshapes).
     func makeAlias(of source: Variable, extents: Extents, requiresGradient: Bool) -> Variable {
         check(source)
-        nodes.append(Node(
+        nodes.append(TapeNode(
             value: nodes[source.id].value, valueAllocation: -1, gradient: nil, gradientAllocation: -1,
             extents: extents, requiresGradient: requiresGradient))
         return Variable(id: nodes.count - 1, pass: pass, extents: extents)
@@ -271,7 +257,7 @@ public final class Tape<Scalar: TensorScalar> {
     /// The buffer of a value.
     func value(_ v: Variable) -> UnsafeMutablePointer<Scalar> {
         check(v)
-        return nodes[v.id].value
+        return nodes[v.id].value.assumingMemoryBound(to: Scalar.self)
     }
 
     /// Whether gradients flow to `v`.
@@ -299,7 +285,7 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// The gradient of an operation's output, during its backward step.
     func outputGradient(_ v: Variable) -> UnsafePointer<Scalar> {
-        UnsafePointer(nodes[v.id].gradient!)
+        UnsafePointer(nodes[v.id].gradient!.assumingMemoryBound(to: Scalar.self))
     }
 
     /// The gradient buffer of an operation's input, or `nil` when no gradient flows to it.
@@ -307,9 +293,9 @@ public final class Tape<Scalar: TensorScalar> {
     /// otherwise it must add to it.
     func gradientForAccumulation(_ v: Variable) -> (UnsafeMutablePointer<Scalar>, accumulate: Bool)? {
         guard nodes[v.id].requiresGradient else { return nil }
-        if let g = nodes[v.id].gradient { return (g, true) }
+        if let g = nodes[v.id].gradient { return (g.assumingMemoryBound(to: Scalar.self), true) }
         let (h, p) = allocate(v.extents.count)
-        nodes[v.id].gradient = p
+        nodes[v.id].gradient = UnsafeMutableRawPointer(p)
         nodes[v.id].gradientAllocation = h
         return (p, false)
     }
@@ -328,4 +314,21 @@ public final class Tape<Scalar: TensorScalar> {
         dropoutCounter += 1
         return s.derived(dropoutCounter)
     }
+}
+
+/// The bookkeeping of one value on a tape (not generic, so that unspecialised generic tape code
+/// handles arrays of it without allocating).
+struct TapeNode {
+    var value: UnsafeMutableRawPointer
+    var valueAllocation: Int
+    var gradient: UnsafeMutableRawPointer?
+    var gradientAllocation: Int
+    var extents: Extents
+    var requiresGradient: Bool
+}
+
+/// A pool buffer used by a tape pass, and whether it is still in use.
+struct TapeAllocation {
+    var pointer: UnsafeMutableRawPointer
+    var live: Bool
 }

@@ -1,10 +1,9 @@
-import GUDNumerics
-
 /// How the kernels split work over the cores.
 ///
 /// Work is cut into a number of contiguous parts that depends only on the problem size (never on the
-/// number of threads), the parts run on ``Parallel`` workers, and reductions add the parts' partial
-/// results in part order. Results are therefore bit-identical for any thread count.
+/// number of threads), the parts run on the ``WorkerPool`` (`Parallel.workerCount` threads), and
+/// reductions add the parts' partial results in part order. Results are therefore bit-identical for any
+/// thread count.
 enum Work {
     /// The largest number of parts a loop is split into.
     static let maxParts = 8
@@ -24,6 +23,6 @@ enum Work {
     /// Runs `body(part)` for every part, in parallel when there is more than one.
     @inline(__always)
     static func run(_ parts: Int, _ body: (Int) -> Void) {
-        if parts == 1 { body(0) } else { Parallel.forEach(parts, body) }
+        if parts == 1 { body(0) } else { WorkerPool.shared.run(parts, body) }
     }
 }

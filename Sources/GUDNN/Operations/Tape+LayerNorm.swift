@@ -34,9 +34,8 @@ extension Tape {
             throw GUDError.invalidArgument("layer norm needs ε > 0 and a dropout rate in [0, 1), got ε = \(epsilon), rate = \(dropoutRate)")
         }
         let pixels = xe.count / c
-        var images = 1
+        let images = shift?.extents[0] ?? 1
         if let shift {
-            images = shift.extents[0]
             guard shift.extents.rank == 2, shift.extents[1] == c, images > 0, pixels % images == 0 else {
                 throw GUDError.shapeMismatch("layer norm shift has shape \(shift.extents); expected [N, \(c)] with N dividing the \(pixels) pixels")
             }
