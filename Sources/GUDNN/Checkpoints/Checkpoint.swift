@@ -130,13 +130,10 @@ extension EpsilonNetwork {
         guard stored == configuration else {
             throw GUDError.malformedData("checkpoint configuration \(json) differs from the network's")
         }
-        let staging = ParameterStore<Scalar>()
-        for spec in parameters.specs {
-            _ = try staging.create(spec.name, shape: spec.shape, initializer: .zeros, source: RandomSource(seed: 0))
-        }
+        let staging = ParameterBuffer<Scalar>(count: parameters.scalarCount)
         func check(_ tensors: [NamedTensor<Scalar>], _ prefix: String) throws {
             do {
-                try staging.copy(tensors, into: staging.values, what: "tensor")
+                try parameters.specs.copy(tensors, into: staging.pointer, what: "tensor")
             } catch let e as GUDError {
                 throw GUDError.malformedData("checkpoint \(prefix) tensors: \(e.message)")
             }

@@ -66,19 +66,17 @@ public final class Adam<Scalar: TensorScalar> {
 
     /// The step and the moments as `m.<name>` and `v.<name>`, in parameter order.
     public func exportState() -> OptimizerState<Scalar> {
-        let store = specsStore()
-        return OptimizerState(
+        OptimizerState(
             step: step,
-            tensors: store.named(m.pointer).map { NamedTensor("m." + $0.name, $0.tensor) }
-                + store.named(v.pointer).map { NamedTensor("v." + $0.name, $0.tensor) })
+            tensors: specs.namedTensors(from: m.pointer).map { NamedTensor("m." + $0.name, $0.tensor) }
+                + specs.namedTensors(from: v.pointer).map { NamedTensor("v." + $0.name, $0.tensor) })
     }
 
     /// Restores a state exported by ``exportState()`` of an optimiser for the same parameters.
     /// - Throws: ``GUDError/invalidArgument(_:)`` / ``GUDError/shapeMismatch(_:)`` for missing, unknown or
-    ///   misshapen tensors or a negative step.
+    ///   misshapen tensors or a negative step; nothing is changed then.
     public func importState(_ state: OptimizerState<Scalar>) throws {
         guard state.step >= 0 else { throw GUDError.invalidArgument("optimizer step \(state.step) is negative") }
-        let store = specsStore()
         var first = [NamedTensor<Scalar>](), second = [NamedTensor<Scalar>]()
         for t in state.tensors {
             if t.name.hasPrefix("m.") {
@@ -90,20 +88,11 @@ public final class Adam<Scalar: TensorScalar> {
             }
         }
         let newM = ParameterBuffer<Scalar>(count: m.count), newV = ParameterBuffer<Scalar>(count: v.count)
-        try store.copy(first, into: newM.pointer, what: "Adam first moment")
-        try store.copy(second, into: newV.pointer, what: "Adam second moment")
+        try specs.copy(first, into: newM.pointer, what: "Adam first moment")
+        try specs.copy(second, into: newV.pointer, what: "Adam second moment")
         copyScalars(m.pointer, newM.pointer, m.count)
         copyScalars(v.pointer, newV.pointer, v.count)
         step = state.step
-    }
-
-    /// An empty store with the optimiser's specs, used to name and check moment buffers.
-    private func specsStore() -> ParameterStore<Scalar> {
-        let s = ParameterStore<Scalar>()
-        for spec in specs {
-            _ = try! s.create(spec.name, shape: spec.shape, initializer: .zeros, source: RandomSource(seed: 0))
-        }
-        return s
     }
 }
 

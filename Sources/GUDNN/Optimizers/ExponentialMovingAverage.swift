@@ -8,17 +8,15 @@ public final class ExponentialMovingAverage<Scalar: TensorScalar> {
     public let decay: Double
     /// The number of updates applied so far.
     public private(set) var step = 0
-    private let store: ParameterStore<Scalar>
+    private let specs: [ParameterSpec]
+    private let average: ParameterBuffer<Scalar>
 
     /// - Throws: ``GUDError/invalidArgument(_:)`` for a decay outside [0, 1].
     public init(parameters: ParameterStore<Scalar>, decay: Double) throws {
         guard decay >= 0, decay <= 1 else { throw GUDError.invalidArgument("EMA decay \(decay) outside [0, 1]") }
         self.decay = decay
-        store = ParameterStore()
-        for spec in parameters.specs {
-            _ = try store.create(spec.name, shape: spec.shape, initializer: .zeros, source: RandomSource(seed: 0))
-        }
-        try store.copyValues(from: parameters)
+        specs = parameters.specs
+        average = ParameterBuffer(count: parameters.scalarCount, initial: parameters.values)
     }
 
     /// An average with `decay = 0.5^(1 / halfLife)`.
@@ -31,21 +29,30 @@ public final class ExponentialMovingAverage<Scalar: TensorScalar> {
     /// Moves the average towards the current values of `parameters`.
     /// - Throws: ``GUDError/invalidArgument(_:)`` when the parameters differ from those at creation.
     public func update(from parameters: ParameterStore<Scalar>) throws {
-        guard parameters.specs == store.specs else {
-            throw GUDError.invalidArgument("EMA was created for different parameters (names or shapes differ)")
-        }
-        emaUpdate(store.values, parameters.values, Scalar(decay), store.scalarCount)
+        try checkLayout(parameters)
+        emaUpdate(average.pointer, parameters.values, Scalar(decay), average.count)
         step += 1
     }
 
     /// The averaged weights as named tensors, in parameter order.
-    public func namedValues() -> [NamedTensor<Scalar>] { store.namedValues() }
+    public func namedValues() -> [NamedTensor<Scalar>] { specs.namedTensors(from: average.pointer) }
 
     /// Replaces the averaged weights (same names and shapes as the parameters).
-    public func load(_ tensors: [NamedTensor<Scalar>]) throws { try store.load(tensors) }
+    public func load(_ tensors: [NamedTensor<Scalar>]) throws {
+        try specs.copy(tensors, into: average.pointer, what: "EMA weight")
+    }
 
     /// Copies the averaged weights into `parameters` (e.g. to sample with the EMA weights).
-    public func copy(to parameters: ParameterStore<Scalar>) throws { try parameters.copyValues(from: store) }
+    public func copy(to parameters: ParameterStore<Scalar>) throws {
+        try checkLayout(parameters)
+        copyScalars(parameters.values, average.pointer, average.count)
+    }
+
+    private func checkLayout(_ parameters: ParameterStore<Scalar>) throws {
+        guard parameters.specs == specs else {
+            throw GUDError.invalidArgument("EMA was created for different parameters (names or shapes differ)")
+        }
+    }
 
     /// The step and the averaged weights (named as the parameters).
     public func exportState() -> OptimizerState<Scalar> { OptimizerState(step: step, tensors: namedValues()) }

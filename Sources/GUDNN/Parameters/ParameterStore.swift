@@ -69,10 +69,10 @@ public final class ParameterStore<Scalar: TensorScalar> {
     public func index(of name: String) -> Int? { indexByName[name] }
 
     /// The value of one parameter, as a tensor (a copy).
-    public func value(_ p: Parameter) -> Tensor<Scalar> { tensor(from: values, spec: specs[p.index]) }
+    public func value(_ p: Parameter) -> Tensor<Scalar> { specs[p.index].tensor(from: values) }
 
     /// The gradient of one parameter, as a tensor (a copy).
-    public func gradient(_ p: Parameter) -> Tensor<Scalar> { tensor(from: gradients, spec: specs[p.index]) }
+    public func gradient(_ p: Parameter) -> Tensor<Scalar> { specs[p.index].tensor(from: gradients) }
 
     /// Overwrites one parameter's value.
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shape differs.
@@ -83,50 +83,17 @@ public final class ParameterStore<Scalar: TensorScalar> {
     }
 
     /// All parameter values as named tensors, in enumeration order.
-    public func namedValues() -> [NamedTensor<Scalar>] { named(values) }
+    public func namedValues() -> [NamedTensor<Scalar>] { specs.namedTensors(from: values) }
 
     /// All gradients as named tensors, in enumeration order.
-    public func namedGradients() -> [NamedTensor<Scalar>] { named(gradients) }
+    public func namedGradients() -> [NamedTensor<Scalar>] { specs.namedTensors(from: gradients) }
 
     /// Replaces every parameter value. The list must hold exactly the store's names (any order) with
     /// matching shapes.
     /// - Throws: ``GUDError/invalidArgument(_:)`` for a missing or unknown name,
     ///   ``GUDError/shapeMismatch(_:)`` for a wrong shape; nothing is changed then.
     public func load(_ tensors: [NamedTensor<Scalar>]) throws {
-        try copy(tensors, into: values, what: "parameter")
-    }
-
-    /// Checks a list of named tensors against the store's names and shapes and copies them into `buffer`,
-    /// a flat buffer with the store's layout (values, or an optimiser's moment buffer).
-    func copy(_ tensors: [NamedTensor<Scalar>], into buffer: UnsafeMutablePointer<Scalar>, what: String) throws {
-        var seen = Set<String>()
-        for t in tensors {
-            guard let i = indexByName[t.name] else {
-                throw GUDError.invalidArgument("unknown \(what) '\(t.name)'; the network has no parameter of that name")
-            }
-            guard seen.insert(t.name).inserted else {
-                throw GUDError.invalidArgument("\(what) '\(t.name)' is given twice")
-            }
-            try t.tensor.checkShape(specs[i].shape, "\(what) '\(t.name)'")
-        }
-        if let missing = specs.first(where: { !seen.contains($0.name) }) {
-            throw GUDError.invalidArgument("\(what) '\(missing.name)' is missing (\(tensors.count) of \(specs.count) given)")
-        }
-        for t in tensors {
-            let spec = specs[indexByName[t.name]!]
-            t.tensor.withUnsafeBufferPointer { copyScalars(buffer + spec.offset, $0.baseAddress!, spec.count) }
-        }
-    }
-
-    /// Named copies of a flat buffer with the store's layout.
-    func named(_ buffer: UnsafePointer<Scalar>) -> [NamedTensor<Scalar>] {
-        specs.map { NamedTensor($0.name, tensor(from: buffer, spec: $0)) }
-    }
-
-    private func tensor(from buffer: UnsafePointer<Scalar>, spec: ParameterSpec) -> Tensor<Scalar> {
-        var t = Tensor<Scalar>(shape: spec.shape)
-        t.withUnsafeMutableBufferPointer { copyScalars($0.baseAddress!, buffer + spec.offset, spec.count) }
-        return t
+        try specs.copy(tensors, into: values, what: "parameter")
     }
 
     /// Sets every gradient to zero.
