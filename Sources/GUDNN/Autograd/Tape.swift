@@ -2,7 +2,7 @@ import GUDNumerics
 
 /// Define-by-run reverse-mode differentiation over tensor operations.
 ///
-/// A pass starts with ``begin(parameters:recording:parameterGradients:dropout:)``. Operations
+/// A pass starts with ``begin(parameters:recording:parameterGradients:dropout:workspaceKey:)``. Operations
 /// (`tape.conv2d(…)`, `tape.silu(…)`, …, in `Operations/`) compute their result immediately into a
 /// buffer of the tape's pool and, when recording and a gradient is needed, append a backward step.
 /// ``backward(from:seed:)`` runs the steps in reverse, accumulating parameter gradients into the
@@ -11,13 +11,13 @@ import GUDNumerics
 /// Composing layers needs no backward code: every operation brings its own.
 ///
 /// Memory and speed:
-/// - buffers come from a pool that keeps them between passes: after the first pass with a given batch
-///   size, a non-recording pass performs no heap allocation;
+/// - buffers come from a pool that keeps them between passes: a pass that repeats an earlier one with
+///   the same workspace key (e.g. the same batch size) gets exactly the same buffers and allocates none;
 /// - during ``backward(from:seed:)`` the value and gradient of each intermediate result are returned to
 ///   the pool as soon as the step that produced it has run;
 /// - between `begin` and `end` OpenBLAS is set to one thread and the operations split their work into a
-///   number of parts fixed by the problem size (not by the thread count) that run on ``Parallel``
-///   workers: results are bit-identical for any number of threads.
+///   number of parts fixed by the problem size (not by the thread count) that run on the kernels' worker
+///   threads (`Parallel.workerCount` in all): results are bit-identical for any number of threads.
 ///
 /// A tape is not thread-safe; one pass at a time.
 public final class Tape<Scalar: TensorScalar> {
