@@ -1,4 +1,4 @@
-import GUDNN
+@testable import GUDNN
 import Testing
 
 /// The U-Net and MLP: parameter counts, whole-network gradients, precision agreement, the
@@ -176,5 +176,25 @@ import Testing
         #expect(throws: GUDError.self) { try net.predict(x: x, conditioning: .time(Tensor(shape: [3]))) }
         #expect(throws: GUDError.self) { try net.predict(x: x, conditioning: .gamma(Tensor(shape: [2, 48]))) }
         #expect(throws: GUDError.self) { try UNet<Float>(UNetConfiguration(height: 7, width: 8, channelMultipliers: [1, 2]), source: RandomSource(seed: 0)) }
+    }
+}
+
+/// Results do not depend on how the parts of the kernels are spread over threads.
+@Suite(.serialized) struct ThreadIndependenceTests {
+    @Test func parallelAndSerialRunsAreBitIdentical() throws {
+        let cfg = UNetConfiguration(height: 16, width: 16, baseChannels: 8, channelMultipliers: [1, 2], attentionHeads: 2)
+        let net = try UNet<Float>(cfg, source: RandomSource(seed: 1))
+        let x: Tensor<Float> = TestSupport.uniform([8, 256, 1], seed: 2)
+        let t = Tensor<Float>((0..<8).map { Float($0) / 8 })
+        func run() throws -> (Float, [NamedTensor<Float>]) {
+            let loss = try net.lossAndGradients(x: x, conditioning: .time(t), target: x, dropoutSource: RandomSource(seed: 3))
+            return (loss, net.parameters.namedGradients())
+        }
+        let parallel = try run()
+        GUDNN.Work.serial = true
+        defer { GUDNN.Work.serial = false }
+        let serial = try run()
+        #expect(parallel.0 == serial.0)
+        #expect(parallel.1 == serial.1)
     }
 }

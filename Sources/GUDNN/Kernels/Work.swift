@@ -20,9 +20,16 @@ enum Work {
         (part * n / parts)..<((part + 1) * n / parts)
     }
 
+    /// Runs every part on the calling thread (a test hook: results must not change).
+    nonisolated(unsafe) static var serial = false
+
     /// Runs `body(part)` for every part, in parallel when there is more than one.
     @inline(__always)
     static func run(_ parts: Int, _ body: (Int) -> Void) {
-        if parts == 1 { body(0) } else { WorkerPool.shared.run(parts, body) }
+        if parts == 1 || serial {
+            for p in 0..<parts { body(p) }
+        } else {
+            WorkerPool.shared.run(parts, body)
+        }
     }
 }
