@@ -38,28 +38,57 @@ import Testing
         #expect(try fused.maxAbsDifference(separate) < 1e-15)
     }
 
+    /// Large enough for several chunks per image and several parts, so that bands, halo rows and the
+    /// chunked reductions are exercised; compared with a direct convolution, then gradient-checked.
     @Test func convolutionWithManyChunks() throws {
-        // Large enough for several im2col chunks and parts, so the chunked reduction is exercised.
         var conv: Conv2D!
         let s = try store { conv = try Conv2D($0.scope("c"), inputs: 40, outputs: 2) }
-        let x: Tensor<Double> = TestSupport.uniform([40, 3, 10, 10], seed: 2)
+        let x: Tensor<Double> = TestSupport.uniform([40, 3, 20, 12], seed: 2)
         let tape = Tape<Double>(parameters: s)
         tape.begin(recording: false)
         let y = try conv(try tape.input(x), on: tape)
         let fast = tape.tensor(y)
         tape.end()
-        // Reference: direct convolution.
         var maxErr = 0.0
         let w = s.value(conv.weight), b = s.value(conv.bias)
-        for co in 0..<2 { for n in 0..<3 { for yy in 0..<10 { for xx in 0..<10 {
+        for co in 0..<2 { for n in 0..<3 { for yy in 0..<20 { for xx in 0..<12 {
             var acc = b[co]
             for ky in 0..<3 { for kx in 0..<3 { for ci in 0..<40 {
                 let sy = yy + ky - 1, sx = xx + kx - 1
-                if sy >= 0 && sy < 10 && sx >= 0 && sx < 10 { acc += w[ky, kx, ci, co] * x[ci, n, sy, sx] }
+                if sy >= 0 && sy < 20 && sx >= 0 && sx < 12 { acc += w[ky, kx, ci, co] * x[ci, n, sy, sx] }
             }}}
             maxErr = max(maxErr, abs(acc - fast[co, n, yy, xx]))
         }}}}
         #expect(maxErr < 1e-12)
+        // Directional check of all gradients (too many elements for a full finite-difference check).
+        tape.begin(recording: true)
+        let xv = try tape.input(x, requiresGradient: true)
+        let out = try conv(xv, on: tape)
+        let seed: Tensor<Double> = TestSupport.uniform(out.extents.array, seed: 3)
+        s.zeroGradients()
+        try tape.backward(from: out, seed: seed)
+        let gx = tape.gradient(xv)!
+        tape.end()
+        let u: Tensor<Double> = TestSupport.uniform(x.shape, seed: 4)
+        let uw: Tensor<Double> = TestSupport.uniform(w.shape, seed: 5)
+        func loss(_ x: Tensor<Double>) throws -> Double {
+            tape.begin(recording: false)
+            defer { tape.end() }
+            return zip(tape.tensor(try conv(tape.input(x), on: tape)).scalars, seed.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let h = 1e-6
+        var xp = x, xm = x
+        for i in 0..<x.count { xp[flat: i] += h * u[flat: i]; xm[flat: i] -= h * u[flat: i] }
+        let analyticX = zip(gx.scalars, u.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(abs((try loss(xp) - loss(xm)) / (2 * h) - analyticX) < 1e-6 * abs(analyticX))
+        let gw = s.gradient(conv.weight)
+        try s.setValue(conv.weight, try w + uw * h)
+        let lp = try loss(x)
+        try s.setValue(conv.weight, try w - uw * h)
+        let lm = try loss(x)
+        try s.setValue(conv.weight, w)
+        let analyticW = zip(gw.scalars, uw.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(abs((lp - lm) / (2 * h) - analyticW) < 1e-6 * abs(analyticW))
     }
 
     @Test func dense() throws {

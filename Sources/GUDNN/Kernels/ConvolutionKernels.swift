@@ -12,11 +12,99 @@ struct ConvGeometry {
     var pixelsOut: Int { n * ho * wo }
     var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && pad == 0 }
 
-    /// Output rows (over batch and height) per im2col chunk: the chunk of the im2col matrix stays near
-    /// 128 KB so that it is still in cache when the product reads it.
-    var rowsPerChunk: Int { Swift.max(1, Swift.min(n * ho, 32768 / Swift.max(1, k * wo))) }
-    var chunkCount: Int { (n * ho + rowsPerChunk - 1) / rowsPerChunk }
+    /// Stride-1 "same" convolutions (odd square kernel) use row bands instead of a full im2col matrix:
+    /// for a chunk of output rows of one image, the band holds, per (kx, ci), the input rows the chunk
+    /// reads (with kh − 1 halo rows) shifted by kx − pad; tap row ky is then the band offset by ky rows,
+    /// so the convolution is kh products with reduction kw·Cin over the same band — kh times less
+    /// copying than im2col.
+    var usesRowBands: Bool { stride == 1 && kh == kw && kh > 1 && 2 * pad == kh - 1 }
+    /// Reduction length of one product: kw·Cin for bands, kh·kw·Cin for im2col.
+    var productDepth: Int { usesRowBands ? kw * cin : k }
+
+    /// Output rows per chunk: the chunk's band or im2col block stays near 128 KB, so that it is still in
+    /// cache when the products read it. Bands do not cross images.
+    var rowsPerChunk: Int {
+        usesRowBands
+            ? Swift.max(1, Swift.min(h, 32768 / Swift.max(1, kw * cin * w) - (kh - 1)))
+            : Swift.max(1, Swift.min(n * ho, 32768 / Swift.max(1, k * wo)))
+    }
+    var chunkCount: Int {
+        usesRowBands ? n * ((h + rowsPerChunk - 1) / rowsPerChunk) : (n * ho + rowsPerChunk - 1) / rowsPerChunk
+    }
     var chunkParts: Int { Swift.min(Work.maxParts, chunkCount) }
+    /// Chunk c: its first global output row (over batch and height) and its number of rows.
+    func chunk(_ c: Int) -> (firstRow: Int, rows: Int) {
+        let r = rowsPerChunk
+        if usesRowBands {
+            let bands = (h + r - 1) / r
+            let image = c / bands, y0 = (c % bands) * r
+            return (image * h + y0, Swift.min(r, h - y0))
+        }
+        return (c * r, Swift.min(r, n * ho - c * r))
+    }
+    /// Elements of one chunk's band or im2col block.
+    var chunkScratch: Int {
+        usesRowBands ? kw * cin * (rowsPerChunk + kh - 1) * w : k * rowsPerChunk * wo
+    }
+    /// The leading dimension of a chunk's band or block with `rows` output rows.
+    func chunkStride(rows: Int) -> Int { usesRowBands ? (rows + kh - 1) * w : rows * wo }
+
+    /// Fills the band (``usesRowBands``) or im2col block of a chunk.
+    func fillChunk<T: TensorScalar>(_ x: UnsafePointer<T>, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>) {
+        if usesRowBands {
+            rowBand(x, self, firstRow: firstRow, rows: rows, cols)
+        } else {
+            im2col(x, self, firstRow: firstRow, rows: rows, cols)
+        }
+    }
+
+    /// The products of a chunk: B of tap row ky (0 for im2col) and the matching rows of the HWIO kernel.
+    func forEachProduct(_ body: (_ bandOffset: Int, _ weightOffset: Int) -> Void) {
+        if usesRowBands {
+            for ky in 0..<kh { body(ky * w, ky * kw * cin * cout) }
+        } else {
+            body(0, 0)
+        }
+    }
+}
+
+/// Writes the row band of output rows `firstRow ..< firstRow + rows` (one image, see
+/// ``ConvGeometry/usesRowBands``): `band[kx·Cin + ci][j·W + x] = x[ci, n, y0 − pad + j, x + kx − pad]`
+/// for j < rows + kh − 1, or 0 outside the image.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func rowBand<T: TensorScalar>(
+    _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ band: UnsafeMutablePointer<T>
+) {
+    let w = g.w, h = g.h
+    let n = firstRow / h, y0 = firstRow - n * h
+    let bandRows = rows + g.kh - 1
+    let length = bandRows * w
+    // Band rows j whose source row y0 − pad + j is inside the image.
+    let v0 = Swift.max(0, g.pad - y0), v1 = Swift.max(v0, Swift.min(bandRows, h - y0 + g.pad))
+    for kx in 0..<g.kw {
+        let dx = kx - g.pad
+        let left = Swift.max(0, -dx), right = Swift.max(0, dx)
+        for ci in 0..<g.cin {
+            let dst = band + (kx * g.cin + ci) * length
+            let plane = x + ci * g.pixelsIn + n * h * w
+            if v0 > 0 { dst.update(repeating: 0, count: v0 * w) }
+            if v1 > v0 {
+                // One shifted copy without the first `left` and last `right` elements (padding, possibly
+                // outside the plane), then zero the padding columns of every row.
+                let d = dst + v0 * w
+                let s = plane + (y0 - g.pad + v0) * w + dx
+                copyElements(s + left, d + left, (v1 - v0) * w - left - right)
+                if left > 0 || right > 0 {
+                    for row in 0..<(v1 - v0) {
+                        for c in 0..<left { d[row * w + c] = 0 }
+                        for c in (w - right)..<w { d[row * w + c] = 0 }
+                    }
+                }
+            }
+            if v1 < bandRows { (dst + v1 * w).update(repeating: 0, count: (bandRows - v1) * w) }
+        }
+    }
 }
 
 /// Writes the im2col matrix of `rows` output rows starting at global output row `firstRow`
@@ -27,10 +115,6 @@ struct ConvGeometry {
 func im2col<T: TensorScalar>(
     _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>
 ) {
-    if g.stride == 1 && g.ho == g.h && g.wo == g.w {
-        im2colSame(x, g, firstRow: firstRow, rows: rows, cols)
-        return
-    }
     let wo = g.wo, ho = g.ho
     let chunk = rows * wo
     for ky in 0..<g.kh {
@@ -57,55 +141,6 @@ func im2col<T: TensorScalar>(
                 }
             }
         }
-    }
-}
-
-/// ``im2col(_:_:firstRow:rows:_:)`` for stride-1 "same" convolutions. Within one image, the im2col row
-/// of a tap is the input plane shifted by `dy·W + dx`: one contiguous copy per (tap, channel, image),
-/// then the rows and columns that fall into the padding are zeroed.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func im2colSame<T: TensorScalar>(
-    _ x: UnsafePointer<T>, _ g: ConvGeometry, firstRow: Int, rows: Int, _ cols: UnsafeMutablePointer<T>
-) {
-    let w = g.w, h = g.h
-    let chunk = rows * w
-    var r = 0
-    while r < rows {
-        // A segment of the chunk inside one image: image rows y0 ..< y1.
-        let gr = firstRow + r
-        let n = gr / h, y0 = gr - n * h
-        let y1 = Swift.min(h, y0 + rows - r)
-        for ky in 0..<g.kh {
-            let dy = ky - g.pad
-            // Output rows whose source row y + dy is inside the image.
-            let v0 = Swift.max(y0, -dy), v1 = Swift.max(Swift.max(y0, -dy), Swift.min(y1, h - dy))
-            for kx in 0..<g.kw {
-                let dx = kx - g.pad
-                let left = Swift.max(0, -dx), right = Swift.max(0, dx)
-                for ci in 0..<g.cin {
-                    let seg = cols + ((ky * g.kw + kx) * g.cin + ci) * chunk + r * w
-                    let plane = x + ci * g.pixelsIn + n * h * w
-                    if v0 > y0 { seg.update(repeating: 0, count: (v0 - y0) * w) }
-                    if v1 > v0 {
-                        // Copy without the first `left` and last `right` elements (they are padding and
-                        // may lie outside the plane), then zero the padding columns of every row.
-                        let d = seg + (v0 - y0) * w
-                        let count = (v1 - v0) * w
-                        let s = plane + (v0 + dy) * w + dx
-                        copyElements(s + left, d + left, count - left - right)
-                        if left > 0 || right > 0 {
-                            for row in 0..<(v1 - v0) {
-                                for c in 0..<left { d[row * w + c] = 0 }
-                                for c in (w - right)..<w { d[row * w + c] = 0 }
-                            }
-                        }
-                    }
-                    if v1 < y1 { (seg + (v1 - y0) * w).update(repeating: 0, count: (y1 - v1) * w) }
-                }
-            }
-        }
-        r += y1 - y0
     }
 }
 
@@ -189,19 +224,20 @@ func convForward<T: TensorScalar>(
         }
         return
     }
-    let rowsPer = g.rowsPerChunk, chunks = g.chunkCount, parts = g.chunkParts, totalRows = g.n * g.ho
-    let k = g.k, wo = g.wo
+    let chunks = g.chunkCount, parts = g.chunkParts, depth = g.productDepth
     Work.run(parts) { part in
-        let cols = scratch + part * k * rowsPer * wo
+        let cols = scratch + part * g.chunkScratch
         for c in Work.range(part, of: parts, chunks) {
-            let r0 = c * rowsPer
-            let rows = Swift.min(rowsPer, totalRows - r0)
-            let px = rows * wo, p0 = r0 * wo
-            im2col(x, g, firstRow: r0, rows: rows, cols)
-            let beta = prepare(p0, px)
-            BLAS.gemm(
-                transA: true, m: g.cout, n: px, k: k, a: w, lda: g.cout,
-                b: cols, ldb: px, beta: beta, c: z + p0, ldc: pOut)
+            let (r0, rows) = g.chunk(c)
+            let px = rows * g.wo, p0 = r0 * g.wo
+            g.fillChunk(x, firstRow: r0, rows: rows, cols)
+            var beta = prepare(p0, px)
+            g.forEachProduct { bandOffset, weightOffset in
+                BLAS.gemm(
+                    transA: true, m: g.cout, n: px, k: depth, a: w + weightOffset, lda: g.cout,
+                    b: cols + bandOffset, ldb: g.chunkStride(rows: rows), beta: beta, c: z + p0, ldc: pOut)
+                beta = 1
+            }
             finish(p0, px)
         }
     }
@@ -209,7 +245,7 @@ func convForward<T: TensorScalar>(
 
 /// The gradients of the kernel and bias of a convolution: `dw[k, co] += Σ_p im2col(x)[k, p] · dy[co, p]`
 /// and `db[co] += Σ_p dy[co, p]`. Partial sums per part are added in part order.
-/// `scratch` holds `g.chunkParts · (K · rowsPerChunk · Wo + K · Cout + Cout)` elements.
+/// `scratch` holds ``convBackwardParametersScratch(_:)`` elements.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func convBackwardParameters<T: TensorScalar>(
@@ -217,39 +253,41 @@ func convBackwardParameters<T: TensorScalar>(
     _ g: ConvGeometry, scratch: UnsafeMutablePointer<T>
 ) {
     let k = g.k, cout = g.cout, pOut = g.pixelsOut
-    let pointwise = g.isPointwise
-    let rowsPer = g.rowsPerChunk, chunks = g.chunkCount, totalRows = g.n * g.ho, wo = g.wo
+    let pointwise = g.isPointwise, chunks = g.chunkCount, depth = g.productDepth
     let parts = pointwise ? Work.parts(pOut, grain: 2048) : g.chunkParts
-    let colsSize = pointwise ? 0 : k * rowsPer * wo
+    let colsSize = pointwise ? 0 : g.chunkScratch
     let partSize = colsSize + k * cout + cout
     Work.run(parts) { part in
         let base = scratch + part * partSize
         let cols = base, pw = base + colsSize, pb = pw + k * cout
         pb.update(repeating: 0, count: cout)
-        func accumulate(_ b: UnsafePointer<T>, ldb: Int, p0: Int, px: Int, first: Bool) {
-            if dw != nil {
-                BLAS.gemm(
-                    transB: true, m: k, n: cout, k: px, a: b, lda: ldb, b: dy + p0, ldb: pOut,
-                    beta: first ? 0 : 1, c: pw)
-            }
-            if db != nil {
-                for co in 0..<cout { pb[co] += rowSum(dy + co * pOut + p0, px) }
-            }
+        pw.update(repeating: 0, count: k * cout)
+        func biasSums(_ p0: Int, _ px: Int) {
+            guard db != nil else { return }
+            for co in 0..<cout { pb[co] += rowSum(dy + co * pOut + p0, px) }
         }
         if pointwise {
             let r = Work.range(part, of: parts, pOut)
-            if r.isEmpty { pw.update(repeating: 0, count: k * cout) } else {
-                accumulate(x + r.lowerBound, ldb: g.pixelsIn, p0: r.lowerBound, px: r.count, first: true)
+            if dw != nil, !r.isEmpty {
+                BLAS.gemm(
+                    transB: true, m: k, n: cout, k: r.count, a: x + r.lowerBound, lda: g.pixelsIn,
+                    b: dy + r.lowerBound, ldb: pOut, beta: 1, c: pw)
             }
-        } else {
-            let range = Work.range(part, of: parts, chunks)
-            if range.isEmpty { pw.update(repeating: 0, count: k * cout) }
-            for c in range {
-                let r0 = c * rowsPer
-                let rows = Swift.min(rowsPer, totalRows - r0)
-                if dw != nil { im2col(x, g, firstRow: r0, rows: rows, cols) }
-                accumulate(cols, ldb: rows * wo, p0: r0 * wo, px: rows * wo, first: c == range.lowerBound)
+            biasSums(r.lowerBound, r.count)
+            return
+        }
+        for c in Work.range(part, of: parts, chunks) {
+            let (r0, rows) = g.chunk(c)
+            let px = rows * g.wo, p0 = r0 * g.wo
+            if dw != nil {
+                g.fillChunk(x, firstRow: r0, rows: rows, cols)
+                g.forEachProduct { bandOffset, weightOffset in
+                    BLAS.gemm(
+                        transB: true, m: depth, n: cout, k: px, a: cols + bandOffset, lda: g.chunkStride(rows: rows),
+                        b: dy + p0, ldb: pOut, beta: 1, c: pw + weightOffset)
+                }
             }
+            biasSums(p0, px)
         }
     }
     // Ordered reduction of the partial sums.
@@ -263,7 +301,7 @@ func convBackwardParameters<T: TensorScalar>(
 /// The scratch size `convBackwardParameters` needs.
 func convBackwardParametersScratch(_ g: ConvGeometry) -> Int {
     let parts = g.isPointwise ? Work.parts(g.pixelsOut, grain: 2048) : g.chunkParts
-    let colsSize = g.isPointwise ? 0 : g.k * g.rowsPerChunk * g.wo
+    let colsSize = g.isPointwise ? 0 : g.chunkScratch
     return parts * (colsSize + g.k * g.cout + g.cout)
 }
 
@@ -332,5 +370,5 @@ func convBackwardInputScratch(_ g: ConvGeometry) -> Int {
 
 /// The scratch size `convForward` needs.
 func convForwardScratch(_ g: ConvGeometry) -> Int {
-    g.isPointwise ? 1 : g.chunkParts * g.k * g.rowsPerChunk * g.wo
+    g.isPointwise ? 1 : g.chunkParts * g.chunkScratch
 }
