@@ -192,6 +192,18 @@ import Testing
         #expect(e < tolerance, "\(e)")
     }
 
+    @Test func dropoutDropsTheRequestedFractionAndKeepsTheMean() throws {
+        let tape = Tape<Double>(parameters: ParameterStore())
+        tape.begin(recording: false, dropout: RandomSource(seed: 4))
+        defer { tape.end() }
+        let n = 40_000
+        let y = tape.tensor(try tape.dropout(tape.input(Tensor(shape: [n], repeating: 1)), rate: 0.25))
+        let zeros = y.scalars.filter { $0 == 0 }.count
+        #expect(abs(Double(zeros) / Double(n) - 0.25) < 0.01)
+        #expect(y.scalars.allSatisfy { $0 == 0 || abs($0 - 4.0 / 3.0) < 1e-15 })
+        #expect(abs(y.mean() - 1) < 0.015)
+    }
+
     @Test func scaleOperation() throws {
         let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([7], seed: 21)], store: store { _ in }) { t, v in t.scale(v[0], by: -2.5) }
         #expect(e < tolerance, "\(e)")

@@ -256,20 +256,26 @@ func layerNormBackward<T: TensorScalar>(
 }
 
 /// Fills `mask` with 0 (probability `rate`) or 1/(1 − rate). Element i uses stream `i / 4096` of
-/// `source`, so the mask does not depend on the number of threads.
+/// `source`; each 64-bit draw gives two 32-bit uniforms (elements 2j and 2j + 1 of the block), an element
+/// is dropped when its uniform is below `rate · 2³²`. The mask does not depend on the number of threads.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func fillDropoutMask<T: TensorScalar>(_ mask: UnsafeMutablePointer<T>, _ n: Int, rate: T, source: RandomSource) {
     let block = 4096
     let blocks = (n + block - 1) / block
     let keep = 1 / (1 - rate)
-    let threshold = Double(rate)
+    let threshold = UInt64((Double(rate) * 4_294_967_296).rounded(.down))
     let parts = Work.parts(blocks, grain: 4)
     Work.run(parts) { part in
         for b in Work.range(part, of: parts, blocks) {
             var stream = source.stream(b)
-            for i in (b * block)..<Swift.min(n, (b + 1) * block) {
-                mask[i] = stream.nextUniform() < threshold ? 0 : keep
+            var i = b * block
+            let end = Swift.min(n, (b + 1) * block)
+            while i < end {
+                let bits = stream.next()
+                mask[i] = bits & 0xFFFF_FFFF < threshold ? 0 : keep
+                if i + 1 < end { mask[i + 1] = bits >> 32 < threshold ? 0 : keep }
+                i += 2
             }
         }
     }
