@@ -50,9 +50,11 @@ extension EpsilonNetwork {
         return out
     }
 
-    /// ε(x) written into `output` (shape of `x`). After the first call at a given batch size this
-    /// performs no heap allocation (all buffers come from the network's pool), provided `output`'s
-    /// storage is not shared.
+    /// ε(x) written into `output` (shape of `x`), the variant for samplers that call the network many
+    /// times. After the first call at a given batch size every buffer comes from the network's pool
+    /// (replayed exactly, nothing allocated), provided `output`'s storage is not shared. With one worker
+    /// thread (`GUD_NUM_THREADS=1`) the call performs no heap allocation at all; with more, each parallel
+    /// loop allocates the one small closure box described in `WorkerPool`.
     public func predict(
         x: Tensor<Scalar>, conditioning: NetworkConditioning<Scalar>, into output: inout Tensor<Scalar>
     ) throws {

@@ -9,11 +9,13 @@ import Darwin
 
 /// Persistent worker threads for the kernels' parallel loops.
 ///
-/// `Parallel.forEach` (Dispatch) allocates per call; the network passes run hundreds of short parallel
-/// loops, and inference must not allocate. This pool keeps `Parallel.workerCount − 1` threads that wait
-/// for jobs; the calling thread works too. A job hands out part indices from an atomic counter and the
-/// caller waits until every part has finished, so the job's closure never outlives the call. Workers spin
-/// briefly for the next job before sleeping on a condition variable. Jobs do not nest; a job submitted
+/// The network passes run hundreds of short parallel loops. `Parallel.forEach` (Dispatch) wakes its
+/// threads slowly for such loops and allocates several objects per call; this pool keeps
+/// `Parallel.workerCount − 1` threads that spin briefly for the next job before sleeping on a condition
+/// variable, and the calling thread works too. A job hands out part indices from an atomic counter and
+/// the caller waits until every part has finished, so the job's closure never outlives the call. The
+/// only allocation per job is the small box Swift creates to pass a non-escaping closure to another
+/// thread (`withoutActuallyEscaping`); with one thread there is none. Jobs do not nest; a job submitted
 /// while another runs (from a second thread) runs serially on the submitting thread.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: Parallel.workerCount - 1)

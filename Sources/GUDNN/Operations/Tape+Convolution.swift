@@ -48,10 +48,16 @@ extension Tape {
         guard needs else { return y }
         let count = g.cout * g.pixelsOut
         record(y, auxiliary: saved.map { [$0.0] } ?? []) { tape in
-            let (dzHandle, dz) = saved == nil ? (-1, UnsafeMutablePointer(mutating: tape.outputGradient(y))) : tape.allocate(count)
-            if let (_, z) = saved { activationBackward(z, tape.outputGradient(y), dz, count, activation) }
+            // The gradient before the activation: dz = dy · f′(z).
+            var dy = tape.outputGradient(y)
+            var dzHandle = -1
+            if let (_, z) = saved {
+                let (h, dz) = tape.allocate(count)
+                activationBackward(z, dy, dz, count, activation)
+                dzHandle = h
+                dy = UnsafePointer(dz)
+            }
             defer { tape.release(dzHandle) }
-            let dy = UnsafePointer(dz)
             let dw = tape.parameterGradient(weight)
             let db = bias.flatMap { tape.parameterGradient($0) }
             if dw != nil || db != nil {

@@ -39,6 +39,12 @@ extension Tape {
     }
 }
 
+/// Dense products of at least 2²⁰ multiply-adds are split into two blocks of `splitting` rows (a count
+/// that depends only on the sizes); smaller ones run on one thread.
+func denseParts(_ n: Int, _ fin: Int, _ fout: Int, splitting rows: Int) -> Int {
+    n * fin * fout < 1 << 20 ? 1 : Swift.min(Work.parts(rows, grain: 16), 2)
+}
+
 /// `y = x·w + b` with rows split over the cores.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
@@ -46,7 +52,7 @@ func denseForward<T: TensorScalar>(
     _ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ b: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>,
     n: Int, fin: Int, fout: Int
 ) {
-    let parts = Work.parts(n * fin * fout, grain: 1 << 20) <= 1 ? 1 : Swift.min(Work.parts(n, grain: 16), 2)
+    let parts = denseParts(n, fin, fout, splitting: n)
     Work.run(parts) { part in
         let r = Work.range(part, of: parts, n)
         if let b {
@@ -64,7 +70,7 @@ func denseForward<T: TensorScalar>(
 func denseBackwardWeight<T: TensorScalar>(
     _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dw: UnsafeMutablePointer<T>, n: Int, fin: Int, fout: Int
 ) {
-    let parts = Work.parts(n * fin * fout, grain: 1 << 20) <= 1 ? 1 : Swift.min(Work.parts(fin, grain: 16), 2)
+    let parts = denseParts(n, fin, fout, splitting: fin)
     Work.run(parts) { part in
         let r = Work.range(part, of: parts, fin)
         BLAS.gemm(
@@ -80,7 +86,7 @@ func denseBackwardInput<T: TensorScalar>(
     _ w: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, n: Int, fin: Int, fout: Int,
     accumulate: Bool
 ) {
-    let parts = Work.parts(n * fin * fout, grain: 1 << 20) <= 1 ? 1 : Swift.min(Work.parts(n, grain: 16), 2)
+    let parts = denseParts(n, fin, fout, splitting: n)
     Work.run(parts) { part in
         let r = Work.range(part, of: parts, n)
         BLAS.gemm(
