@@ -172,9 +172,7 @@ public final class Tape<Scalar: TensorScalar> {
     ///   a value with more than one element; ``GUDError/shapeMismatch(_:)`` for a seed of the wrong shape.
     public func backward(from output: Variable, seed: Tensor<Scalar>? = nil) throws {
         if let seed {
-            guard seed.count == output.extents.count, seed.rank == output.extents.rank
-                || seed.shape == output.extents.array
-            else {
+            guard seed.shape == output.extents.array else {
                 throw GUDError.shapeMismatch("seed gradient has shape \(seed.shape), expected \(output.extents)")
             }
             try seed.withUnsafeBufferPointer { try backward(from: output, seed: $0.baseAddress!) }

@@ -180,9 +180,10 @@ func col2imAdd<T: TensorScalar>(
     }
 }
 
-/// `y[co, p] (+)= f(b[co] + Σ_k w[k, co] · im2col(x)[k, p])`: the forward convolution, as one product per
-/// im2col chunk, chunks spread over the cores, with the activation f applied to each chunk while it is in
-/// cache. `w` is HWIO, i.e. `[K, Cout]` row-major. When `preActivation` is given it receives the values
+/// `y[co, p] (+)= f(b[co] + Σ_k w[k, co] · im2col(x)[k, p])`: the forward convolution, computed per chunk
+/// of output rows from its row band (kh products) or im2col block (one product), chunks spread over the
+/// cores, with bias and activation f applied to each chunk while it is in cache. `w` is HWIO, i.e.
+/// `[K, Cout]` row-major. When `preActivation` is given it receives the values
 /// before f (for the backward pass). Accumulation is only supported with the identity.
 /// `scratch` holds ``convForwardScratch(_:)`` elements.
 @_specialize(where T == Float)
@@ -244,7 +245,8 @@ func convForward<T: TensorScalar>(
 }
 
 /// The gradients of the kernel and bias of a convolution: `dw[k, co] += Σ_p im2col(x)[k, p] · dy[co, p]`
-/// and `db[co] += Σ_p dy[co, p]`. Partial sums per part are added in part order.
+/// (from the chunks' row bands or im2col blocks, rebuilt rather than stored) and `db[co] += Σ_p dy[co, p]`.
+/// Partial sums per part are added in part order.
 /// `scratch` holds ``convBackwardParametersScratch(_:)`` elements.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
