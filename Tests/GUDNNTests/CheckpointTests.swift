@@ -36,6 +36,11 @@ import Testing
 
         let copy = try UNet<Float>.restored(from: loaded)
         #expect(copy.parameters.namedValues() == net.parameters.namedValues())
+        let x0: Tensor<Float> = TestSupport.uniform([2, 48, 1], seed: 4)
+        let anyNetwork = try loaded.makeNetwork()
+        #expect(try anyNetwork.predict(x: x0, conditioning: .time(Tensor([0.2, 0.4]))) == net.predict(x: x0, conditioning: .time(Tensor([0.2, 0.4]))))
+        let mlp = try MLP<Float>(MLPConfiguration(space: 3), source: RandomSource(seed: 2))
+        #expect(try mlp.checkpoint().withFormatMarker().makeNetwork().parameters.namedValues() == mlp.parameters.namedValues())
         // Restoring into fresh objects resumes training bit-exactly.
         let net2 = try UNet<Float>(NetworkTests.tinyUNetConfiguration(), source: RandomSource(seed: 9))
         let adam2 = try Adam(parameters: net2.parameters)

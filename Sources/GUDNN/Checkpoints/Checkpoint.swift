@@ -179,6 +179,20 @@ extension EpsilonNetwork {
     }
 }
 
+extension Checkpoint {
+    /// The built-in network (``UNet`` or ``MLP``) the checkpoint describes, with its weights; for code
+    /// that does not know the architecture in advance.
+    /// - Throws: ``GUDError/malformedData(_:)`` for another architecture or a checkpoint that does not fit it.
+    public func makeNetwork() throws -> any EpsilonNetwork<Scalar> {
+        switch metadata["gud.architecture"] {
+        case UNet<Scalar>.architectureName: return try UNet<Scalar>.restored(from: self)
+        case MLP<Scalar>.architectureName: return try MLP<Scalar>.restored(from: self)
+        case let other:
+            throw GUDError.malformedData("checkpoint architecture \(other ?? "missing") is not a built-in network (unet, mlp)")
+        }
+    }
+}
+
 extension JSONEncoder {
     /// An encoder with sorted keys, so that equal configurations encode to equal strings.
     static var sorted: JSONEncoder {
