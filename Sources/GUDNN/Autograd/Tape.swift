@@ -33,7 +33,6 @@ public final class Tape<Scalar: TensorScalar> {
     var steps: [Step] = []
     private(set) var pass = 0
     private var active = false
-    private var savedBLASThreads = 1
     private var dropoutCounter: UInt64 = 0
 
     /// The parameters the operations of this pass read and whose gradients they accumulate.
@@ -53,7 +52,7 @@ public final class Tape<Scalar: TensorScalar> {
     }
 
     deinit {
-        if active { BLAS.setThreadCount(savedBLASThreads) }
+        if active { SingleThreadedBLAS.leave() }
     }
 
     /// Starts a pass (ending the previous one if needed).
@@ -77,8 +76,7 @@ public final class Tape<Scalar: TensorScalar> {
         dropoutCounter = 0
         pass += 1
         active = true
-        savedBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
+        SingleThreadedBLAS.enter()
     }
 
     /// Ends the pass: every buffer returns to the pool, every ``Variable`` of the pass becomes invalid,
@@ -92,7 +90,7 @@ public final class Tape<Scalar: TensorScalar> {
         nodes.removeAll(keepingCapacity: true)
         steps.removeAll(keepingCapacity: true)
         active = false
-        BLAS.setThreadCount(savedBLASThreads)
+        SingleThreadedBLAS.leave()
     }
 
     /// Frees the memory of the pool (it is rebuilt on the next pass).

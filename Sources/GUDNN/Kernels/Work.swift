@@ -1,3 +1,5 @@
+import GUDNumerics
+
 /// How the kernels split work over the cores.
 ///
 /// Work is cut into a number of contiguous parts that depends only on the problem size (never on the
@@ -28,8 +30,10 @@ enum Work {
     static func run(_ parts: Int, _ body: (Int) -> Void) {
         if parts == 1 || serial {
             for p in 0..<parts { body(p) }
-        } else {
+        } else if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
             WorkerPool.shared.run(parts, body)
+        } else {
+            Parallel.forEach(parts, body)
         }
     }
 }

@@ -17,6 +17,8 @@ import Darwin
 /// only allocation per job is the small box Swift creates to pass a non-escaping closure to another
 /// thread (`withoutActuallyEscaping`); with one thread there is none. Jobs do not nest; a job submitted
 /// while another runs (from a second thread) runs serially on the submitting thread.
+/// (Needs the `Synchronization` module: macOS 15 or later; elsewhere `Work` falls back to `Parallel`.)
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: Parallel.workerCount - 1)
 
