@@ -63,6 +63,10 @@ let package = Package(
             name: "gud-bench-sampler",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/SamplerBenchmark"),
+        .executableTarget(
+            name: "gud-bench-nn",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/NNBenchmark"),
 
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),

@@ -1,0 +1,20 @@
+/// A dense layer `y = x·W + b` on rows `[N, In] → [N, Out]` (parameters `weight` `[In, Out]`, LeCun-normal
+/// initialised, and `bias` `[Out]`, zeros).
+public struct Dense: Sendable {
+    public let weight: Parameter
+    public let bias: Parameter
+
+    public init<S>(_ b: ParameterBuilder<S>, inputs: Int, outputs: Int) throws {
+        weight = try b.parameter("weight", shape: [inputs, outputs], .lecunNormal(fanIn: inputs))
+        bias = try b.parameter("bias", shape: [outputs], .zeros)
+    }
+
+    public func callAsFunction<S>(_ x: Variable, on tape: Tape<S>) throws -> Variable {
+        try tape.dense(x, weight: weight, bias: bias)
+    }
+
+    /// The same layer applied to every pixel of channel-major images `[In, N, H, W] → [Out, N, H, W]`.
+    public func pointwise<S>(_ x: Variable, on tape: Tape<S>) throws -> Variable {
+        try tape.conv2d(x, weight: weight, bias: bias)
+    }
+}

@@ -1,0 +1,34 @@
+/// The residual block of the reference U-Net, on channel-major images `[in, N, H, W] → [out, N, H, W]`:
+///
+///     h = SiLU(LayerNorm₁(conv₁(x)) + Dense(temb))
+///     y = skip(x) + dropout(LayerNorm₂(conv₂(h)))
+///
+/// with 3×3 convolutions, `skip` a 1×1 convolution when in ≠ out (identity otherwise), and dropout active
+/// only in passes with a dropout source. Parameter names: `conv1`, `norm1`, `time_proj`, `conv2`, `norm2`, `skip`.
+public struct ResidualBlock: Sendable {
+    public let conv1: Conv2D
+    public let norm1: LayerNorm
+    public let timeProjection: Dense
+    public let conv2: Conv2D
+    public let norm2: LayerNorm
+    public let skip: Conv2D?
+    public let dropoutRate: Double
+
+    public init<S>(_ b: ParameterBuilder<S>, inputs: Int, outputs: Int, embedding: Int, dropoutRate: Double) throws {
+        conv1 = try Conv2D(b.scope("conv1"), inputs: inputs, outputs: outputs)
+        norm1 = try LayerNorm(b.scope("norm1"), channels: outputs)
+        timeProjection = try Dense(b.scope("time_proj"), inputs: embedding, outputs: outputs)
+        conv2 = try Conv2D(b.scope("conv2"), inputs: outputs, outputs: outputs)
+        norm2 = try LayerNorm(b.scope("norm2"), channels: outputs)
+        skip = inputs == outputs ? nil : try Conv2D(b.scope("skip"), inputs: inputs, outputs: outputs, kernelSize: 1)
+        self.dropoutRate = dropoutRate
+    }
+
+    /// - Parameters: x `[in, N, H, W]`; embedding `[N, E]`.
+    public func callAsFunction<S>(_ x: Variable, embedding: Variable, on tape: Tape<S>) throws -> Variable {
+        let shift = try timeProjection(embedding, on: tape)
+        let h = try norm1(conv1(x, on: tape), on: tape, shift: shift, activation: .silu)
+        let s = try skip.map { try $0(x, on: tape) } ?? x
+        return try norm2(conv2(h, on: tape), on: tape, dropoutRate: dropoutRate, residual: s)
+    }
+}
