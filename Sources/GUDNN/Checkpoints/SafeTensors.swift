@@ -108,14 +108,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     /// Writes the file atomically (temporary file in the same directory, then rename).
     public func write(to path: String) throws {
-        try AtomicFile.write(serialized(), to: path)
+        try AtomicFile.write(serialized(), to: URL(fileURLWithPath: path))
     }
 
     // MARK: Reading
 
     /// Reads and validates a file.
     public init(contentsOf path: String) throws {
-        try self.init(bytes: AtomicFile.read(path))
+        try self.init(bytes: [UInt8](AtomicFile.read(URL(fileURLWithPath: path))))
     }
 
     /// Parses and validates the bytes of a file.
