@@ -1,0 +1,46 @@
+import Testing
+@testable import GUD
+
+struct NetworkEpsilonModelTests {
+    /// A small γ-conditioned MLP in a whitened 4×4 Fourier space, in Double.
+    func makeModel() throws -> NetworkEpsilonModel<MLP<Double>> {
+        let data: Tensor<Double> = RandomSource(seed: 1).gaussian(shape: [64, 16, 1])
+        let space = try FourierSpace(shape: [4, 4], data: data)
+        let config = MLPConfiguration(space: 16, channels: 1, hiddenWidths: [12, 12], embeddingDimension: 8, conditioning: .gamma(components: 16))
+        let net = try MLP<Double>(config, source: RandomSource(seed: 2))
+        return try NetworkEpsilonModel(network: net, space: space)
+    }
+
+    @Test func epsilonIsTheNetworkConjugatedByTheBasis() throws {
+        let model = try makeModel()
+        let schedule = try softConditioningSchedule(labels: (0..<16).map { Double($0 % 4) }, softness: 1)
+        let y: Tensor<Double> = RandomSource(seed: 3).gaussian(shape: [3, 16, 1])
+        let state = try schedule(times: [0.2, 0.5, 0.9])
+        let x = try model.space.toComponentSpace(y)
+        let eps = try model.epsilon(x, state: state)
+        let direct = try model.network.predict(x: y, conditioning: .gamma(state.gammaPerSample(batch: 3, components: 16)))
+        #expect(try model.space.fromComponentSpace(eps).maxAbsDifference(direct) < 1e-12)
+    }
+
+    @Test func exactVJPsMatchFiniteDifferences() throws {
+        let model = try makeModel()
+        let schedule = try softConditioningSchedule(labels: (0..<16).map { Double($0 / 4) }, softness: 2)
+        let y: Tensor<Double> = RandomSource(seed: 4).gaussian(shape: [2, 16, 1])
+        let v: Tensor<Double> = RandomSource(seed: 5).gaussian(shape: [2, 16, 1])
+        let state = try schedule(times: [0.3, 0.7])
+        let exact = try model.epsilonAndVJP(dataWhite: y, state: state, space: model.space, cotangents: [v])
+        let fd = try model.finiteDifferenceEpsilonAndVJP(dataWhite: y, state: state, space: model.space, cotangents: [v])
+        #expect(try exact.epsilon.maxAbsDifference(fd.epsilon) < 1e-12)
+        let scale = fd.vjps[0].scalars.map(abs).max()!
+        #expect(try exact.vjps[0].maxAbsDifference(fd.vjps[0]) < 1e-7 * max(1, scale))
+    }
+
+    @Test func mismatchedNetworkIsRejected() throws {
+        let space = try IdentitySpace<Double>(dimension: 9)
+        let net = try MLP<Double>(MLPConfiguration(space: 16, hiddenWidths: [4], embeddingDimension: 4), source: RandomSource(seed: 0))
+        #expect(throws: GUDError.self) { try NetworkEpsilonModel(network: net, space: space) }
+        let gammaNet = try MLP<Double>(
+            MLPConfiguration(space: 9, hiddenWidths: [4], embeddingDimension: 4, conditioning: .gamma(components: 4)), source: RandomSource(seed: 0))
+        #expect(throws: GUDError.self) { try NetworkEpsilonModel(network: gammaNet, space: space) }
+    }
+}
