@@ -73,5 +73,6 @@ let package = Package(
         .testTarget(
             name: "GUDTests", dependencies: ["GUD", "CZlib"],
             exclude: ["Metrics/frechet_reference.py"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GUDCLITests", dependencies: ["gud", "GUD"]),
     ]
 )

@@ -139,6 +139,36 @@ public struct ImageDataset<Scalar: TensorScalar>: Sendable {
         try subset(Array(0..<Swift.min(Swift.max(n, 0), count)))
     }
 
+    /// `count` square crops of `size × size` pixels at random positions of random images: crop k
+    /// draws its image and position from `source.stream(k)`. Labels are dropped.
+    /// - Throws: when `size` exceeds the image or `count` < 1.
+    public func randomCrops(size: Int, count: Int, source: RandomSource) throws -> ImageDataset {
+        guard size >= 1, size <= height, size <= width, count >= 1 else {
+            throw GUDError.invalidArgument("cannot cut \(count) crops of \(size)×\(size) from \(height)×\(width) images")
+        }
+        let c = channels
+        var out = Tensor<Scalar>(shape: [count, size * size, c])
+        images.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<count {
+                    var rng = source.stream(k)
+                    let i = Int(rng.next() % UInt64(self.count))
+                    let r0 = Int(rng.next() % UInt64(height - size + 1))
+                    let c0 = Int(rng.next() % UInt64(width - size + 1))
+                    for r in 0..<size {
+                        for col in 0..<size {
+                            for ch in 0..<c {
+                                dst[((k * size + r) * size + col) * c + ch] =
+                                    src[((i * height + r0 + r) * width + c0 + col) * c + ch]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return try ImageDataset(images: out, height: size, width: size, name: "\(name) \(size)×\(size) crops")
+    }
+
     /// A seeded random split into a training and a validation part; `validationFraction` ∈ [0, 1).
     public func split(validationFraction: Double, source: RandomSource) throws -> (train: ImageDataset, validation: ImageDataset) {
         guard validationFraction >= 0, validationFraction < 1 else {

@@ -12,18 +12,21 @@
 /// The likelihood's vector–Jacobian products are exact: in dataWhite η(y) = U† ε̂(U y) = net(y), so
 /// vᵀ∂η/∂y is one backward pass of the network per cotangent (no finite differences).
 ///
+/// With `gaussianResidual` the network predicts a correction to the input, ε̂(x) = U · net(U† x) + x
+/// (the spec's "Gaussian default": exact for standard-Gaussian data with a zero network).
+///
 /// A network runs one call at a time: use one model per thread.
-public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
-    public typealias Scalar = Network.Scalar
-
+public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     /// The ε-network.
-    public let network: Network
+    public let network: any EpsilonNetwork<Scalar>
     /// The space whose dataWhite representation the network reads and writes.
     public let space: any Space<Scalar>
+    /// Whether the input is added to the network's output.
+    public let gaussianResidual: Bool
 
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
-    public init(network: Network, space: any Space<Scalar>) throws {
+    public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, gaussianResidual: Bool = false) throws {
         guard network.space == space.dimension else {
             throw GUDError.shapeMismatch(
                 "the network reads \(network.space) positions but the space has dimension \(space.dimension)")
@@ -34,6 +37,7 @@ public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
         }
         self.network = network
         self.space = space
+        self.gaussianResidual = gaussianResidual
     }
 
     /// The network's conditioning input for a batch under a noising state.
@@ -44,14 +48,15 @@ public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
         }
     }
 
-    /// ε̂(x) = U · net(U† x) for x in compWhite, shape (batch, D, C) or (batch, D, C, 2).
+    /// ε̂(x) = U · net(U† x) (+ x) for x in compWhite, shape (batch, D, C) or (batch, D, C, 2).
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
         let y = try space.fromComponentSpace(x)
-        let eps = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
+        var eps = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
+        if gaussianResidual { try eps.addScaled(y) }
         return try space.toComponentSpace(eps)
     }
 
-    /// net(y) and, for every cotangent v, vᵀ ∂net/∂y from the network's backward pass.
+    /// net(y) (+ y) and, for every cotangent v, vᵀ ∂net/∂y (+ v) from the network's backward pass.
     public func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,
         cotangents: [Tensor<Scalar>]
@@ -60,14 +65,16 @@ public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
             throw GUDError.shapeMismatch("VJP requested in a space of dimension \(space.dimension); the model's has \(self.space.dimension)")
         }
         let c = try conditioning(state, batch: y.shape[0])
-        guard !cotangents.isEmpty else { return (try network.predict(x: y, conditioning: c), []) }
         var eps = Tensor<Scalar>(shape: y.shape)
         var vjps = [Tensor<Scalar>]()
+        if cotangents.isEmpty { eps = try network.predict(x: y, conditioning: c) }
         for v in cotangents {
-            let (out, vjp) = try network.vectorJacobianProduct(x: y, conditioning: c, vector: v)
+            var (out, vjp) = try network.vectorJacobianProduct(x: y, conditioning: c, vector: v)
+            if gaussianResidual { try vjp.addScaled(v) }
             eps = out
             vjps.append(vjp)
         }
+        if gaussianResidual { try eps.addScaled(y) }
         return (eps, vjps)
     }
 }

@@ -13,7 +13,7 @@ public enum VarianceFloor<Scalar: TensorScalar>: Sendable, Equatable {
     /// The variances after applying the floor.
     /// - Throws: ``GUDError/invalidArgument(_:)`` for `.reject` when a variance is below the floor,
     ///   or when no variance is positive; ``GUDError/nonFinite(_:)`` for NaN.
-    func apply(to variances: [Scalar], what: String) throws -> [Scalar] {
+    public func apply(to variances: [Scalar], what: String) throws -> [Scalar] {
         if let i = variances.firstIndex(where: { !$0.isFinite }) {
             throw GUDError.nonFinite("\(what) \(i) is \(variances[i]); expected finite values")
         }

@@ -3,7 +3,7 @@ import Testing
 
 struct NetworkEpsilonModelTests {
     /// A small γ-conditioned MLP in a whitened 4×4 Fourier space, in Double.
-    func makeModel() throws -> NetworkEpsilonModel<MLP<Double>> {
+    func makeModel() throws -> NetworkEpsilonModel<Double> {
         let data: Tensor<Double> = RandomSource(seed: 1).gaussian(shape: [64, 16, 1])
         let space = try FourierSpace(shape: [4, 4], data: data)
         let config = MLPConfiguration(space: 16, channels: 1, hiddenWidths: [12, 12], embeddingDimension: 8, conditioning: .gamma(components: 16))

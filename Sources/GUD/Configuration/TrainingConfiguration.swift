@@ -1,0 +1,118 @@
+import Foundation
+
+/// Everything a training run needs: data, basis and prior, schedule, network, optimiser, and the
+/// run's size and seed. Stored as `config.json` in the run directory; ``load(from:)`` and
+/// ``write(to:)`` round-trip it exactly.
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    public var data = DataConfiguration()
+    public var space = SpaceConfiguration()
+    public var schedule = ScheduleConfiguration()
+    public var network = NetworkConfiguration()
+    public var optimizer = OptimizerConfiguration()
+    /// Images per step.
+    public var batchSize: Int = 64
+    /// Optimisation steps.
+    public var steps: Int = 5000
+    /// The seed of every random choice of the run (initialisation, batches, times, noise, dropout).
+    public var seed: UInt64 = 0
+    /// Write a checkpoint every this many steps (and at the end).
+    public var checkpointEvery: Int = 500
+    /// Add the input to the network output (ε_θ = net + χ̂_t, exact for standard-Gaussian data; the
+    /// spec's optional "Gaussian default").
+    public var gaussianResidual: Bool = false
+
+    public init() {}
+
+    /// The configuration of the README's main job: a small U-Net on the bundled MNIST in a whitened
+    /// Fourier basis with a variance-ordered soft-conditioning schedule.
+    public static var mainJob: TrainingConfiguration { TrainingConfiguration() }
+
+    /// Checks every field; the first problem is thrown as ``GUDError/invalidArgument(_:)``.
+    public func validate() throws {
+        try data.validate()
+        try space.validate()
+        try schedule.validate()
+        try optimizer.validate()
+        guard batchSize >= 1 else { throw GUDError.invalidArgument("batch size must be positive, got \(batchSize)") }
+        guard steps >= 1 else { throw GUDError.invalidArgument("steps must be positive, got \(steps)") }
+        guard checkpointEvery >= 1 else { throw GUDError.invalidArgument("checkpoint interval must be positive, got \(checkpointEvery)") }
+        if schedule.kind == .waveletColumn && ![.haar, .daubechies4].contains(space.kind) {
+            throw GUDError.invalidArgument("the wavelet-column schedule needs a wavelet space (haar or daubechies4), not \(space.kind.rawValue)")
+        }
+        if schedule.ordering == .level && ![.haar, .daubechies4].contains(space.kind) {
+            throw GUDError.invalidArgument("ordering by wavelet level needs a wavelet space, not \(space.kind.rawValue)")
+        }
+    }
+
+    /// Reads a configuration file. Missing keys keep their defaults; unknown keys are an error.
+    /// - Throws: ``GUDError/io(_:)`` or ``GUDError/malformedData(_:)`` naming the file and the problem.
+    public static func load(from url: URL) throws -> TrainingConfiguration {
+        try ConfigurationFile.decode(TrainingConfiguration.self, from: AtomicFile.read(url), defaults: TrainingConfiguration(), what: url.path)
+    }
+
+    /// The configuration as pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Writes the configuration atomically.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(json(), to: url)
+    }
+}
+
+/// JSON configuration files with defaults for missing keys and errors for unknown ones.
+enum ConfigurationFile {
+    /// Decodes `bytes` as `T`, taking every key the file does not set from `defaults`.
+    static func decode<T: Codable>(_: T.Type, from bytes: Foundation.Data, defaults: T, what: String) throws -> T {
+        let base: Any
+        let user: Any
+        do {
+            base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
+            user = try JSONSerialization.jsonObject(with: bytes)
+        } catch {
+            throw GUDError.malformedData("\(what) is not valid JSON: \(error.localizedDescription)")
+        }
+        let merged = try merge(base, user, path: "")
+        do {
+            return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            throw GUDError.malformedData("\(what): '\(keyPath(context.codingPath))' should be \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw GUDError.malformedData("\(what): '\(keyPath(context.codingPath))': \(context.debugDescription)")
+        } catch {
+            throw GUDError.malformedData("\(what): \(error)")
+        }
+    }
+
+    /// `user` laid over `base`: objects merge key by key (unknown keys rejected), other values replace.
+    private static func merge(_ base: Any, _ user: Any, path: String) throws -> Any {
+        guard let b = base as? [String: Any], let u = user as? [String: Any] else { return user }
+        var out = b
+        for (key, value) in u {
+            let p = path.isEmpty ? key : "\(path).\(key)"
+            if let old = b[key] {
+                out[key] = try merge(old, value, path: p)
+            } else if isOptionalKey(key) {
+                out[key] = value
+            } else {
+                let known = b.keys.sorted().joined(separator: ", ")
+                throw GUDError.malformedData("unknown configuration key '\(p)'; known keys here: \(known)")
+            }
+        }
+        return out
+    }
+
+    /// Keys of optional fields, absent from the encoded defaults when nil.
+    private static let optionalKeys: Set<String> = [
+        "path", "labelsPath", "height", "width", "limit", "cropSize", "cropCount", "levels", "aRange",
+        "secondaryARange", "gammaMin", "gammaMax", "attentionHeads",
+    ]
+    private static func isOptionalKey(_ key: String) -> Bool { optionalKeys.contains(key) }
+
+    private static func keyPath(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}

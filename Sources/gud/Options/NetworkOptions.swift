@@ -1,0 +1,41 @@
+import ArgumentParser
+import GUD
+
+/// The ε-network (overrides the configuration file's `network`).
+struct NetworkOptions: ParsableArguments {
+    @Option(help: "The architecture.")
+    var architecture: NetworkConfiguration.Architecture?
+
+    @Flag(help: "The reference's big U-Net (C = 16, multipliers 1,2,4, 2 attention heads).")
+    var bigUnet = false
+
+    @Option(name: .customLong("base-channels"), help: "U-Net base channels C (default 8).")
+    var baseChannels: Int?
+
+    @Option(name: .customLong("channel-multipliers"), help: "U-Net channel multipliers per level, e.g. 1,2.")
+    var channelMultipliers: NumberList?
+
+    @Option(name: .customLong("attention-heads"), help: "U-Net bottleneck attention heads (0: none).")
+    var attentionHeads: Int?
+
+    @Option(help: "U-Net dropout during training (default 0.05).")
+    var dropout: Double?
+
+    @Option(name: .customLong("hidden-widths"), help: "MLP hidden widths, e.g. 256,256,256.")
+    var hiddenWidths: NumberList?
+
+    func apply(to c: inout NetworkConfiguration) {
+        if bigUnet { c = .bigUNet }
+        if let architecture { c.architecture = architecture }
+        if let baseChannels { c.baseChannels = baseChannels }
+        if let channelMultipliers { c.channelMultipliers = channelMultipliers.values.map { Int($0) } }
+        if let attentionHeads { c.attentionHeads = attentionHeads > 0 ? attentionHeads : nil }
+        if let dropout { c.dropout = dropout }
+        if let hiddenWidths { c.hiddenWidths = hiddenWidths.values.map { Int($0) } }
+    }
+
+    var isEmpty: Bool {
+        architecture == nil && !bigUnet && baseChannels == nil && channelMultipliers == nil && attentionHeads == nil
+            && dropout == nil && hiddenWidths == nil
+    }
+}

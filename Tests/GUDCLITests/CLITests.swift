@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import GUD
+
+/// Runs the built `gud` executable and checks its output and exit status.
+@Suite(.serialized)
+struct CLITests {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The `gud` binary next to the test bundle (`swift test` builds it: this target depends on it).
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("gud")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/gud")
+    }()
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CI"] = "true"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gud-cli-\(UUID())")
+    }
+
+    /// Fails with one `error:` line containing `fragment` and a non-zero status.
+    func expectFailure(_ arguments: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let r = try Self.run(arguments)
+        #expect(r.status != 0, "\(arguments) succeeded", sourceLocation: sourceLocation)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("error: "), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(fragment), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test func badCommandLinesGiveOneLineAndNonZeroStatus() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try expectFailure(["train", "-o", dir.path, "--steps", "0"], "steps must be positive")
+        try expectFailure(["train", "-o", dir.path, "--space", "hexagonal"], "hexagonal")
+        try expectFailure(["train", "-o", dir.path, "--bogus"], "--bogus")
+        try expectFailure(["train", "-o", dir.path, "--resume", "--steps", "5"], "--resume takes the configuration")
+        try expectFailure(["train", "-o", dir.path, "--schedule", "wavelet-column"], "needs a wavelet space")
+        try expectFailure(["train", "-o", dir.path, "--a-range", "2:1"], "a range")
+        try expectFailure(["train", "-o", dir.path, "--dataset", "idx", "--data-path", dir.appendingPathComponent("none.idx").path], "no such file")
+        try expectFailure(["sample", "--run", dir.appendingPathComponent("missing").path], "is not a trained run")
+        try expectFailure(["likelihood", "--run", dir.path, "--probes", "1"], "--probes must be at least 2")
+        try expectFailure(["schedule", "--points", "1"], "--points must be at least 2")
+        try expectFailure(["extend", "--run", dir.path], "--width")
+        // Malformed files.
+        let bad = dir.appendingPathComponent("bad.json")
+        try AtomicFile.write("{\"steps\": \"many\"}", to: bad)
+        try expectFailure(["train", "-o", dir.path, "--config", bad.path], "'steps' should be")
+        let npy = dir.appendingPathComponent("bad.npy")
+        try AtomicFile.write("not an array", to: npy)
+        try expectFailure(["stats", "--dataset", "npy", "--data-path", npy.path, "-o", dir.appendingPathComponent("s").path], "magic")
+    }
+
+    @Test func helpListsEnumValuesAndSucceeds() throws {
+        let r = try Self.run(["train", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("pixel") && r.stdout.contains("daubechies4") && r.stdout.contains("soft-conditioning"))
+    }
+
+    @Test func trainSampleAndInspectATinyRun() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run").path
+        let train = try Self.run([
+            "train", "-o", run, "--dataset", "digits", "--architecture", "mlp", "--hidden-widths", "32,32",
+            "--steps", "4", "--batch-size", "16", "--checkpoint-every", "2", "--seed", "3",
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("seed: 3"))
+        let sample = try Self.run(["sample", "--run", run, "--count", "3", "--steps", "5", "--trajectory", "1,0.5,0"])
+        #expect(sample.status == 0, "\(sample.stderr)")
+        for file in ["samples.png", "samples.npy", "samples-trajectory.png"] {
+            #expect(FileManager.default.fileExists(atPath: "\(run)/\(file)"), "\(file)")
+        }
+        let npy = try NPYFile(contentsOf: URL(fileURLWithPath: "\(run)/samples.npy"))
+        #expect(npy.shape == [3, 8, 8] && npy.tensor(as: Float.self).isFinite)
+        let schedule = try Self.run(["schedule", "--run", run, "-o", dir.appendingPathComponent("s.json").path, "--plot", dir.appendingPathComponent("s.svg").path, "--points", "5"])
+        #expect(schedule.status == 0, "\(schedule.stderr)")
+        let json = try JSONSerialization.jsonObject(with: AtomicFile.read(dir.appendingPathComponent("s.json"))) as? [String: Any]
+        #expect((json?["components"] as? [Any])?.count == 64)
+        let resume = try Self.run(["train", "--resume", "-o", run])
+        #expect(resume.status == 0 && resume.stdout.contains("trained 0 steps"), "\(resume.stdout) \(resume.stderr)")
+        let noise = try Self.run(["noise", "--dataset", "digits", "--images", "2", "--paper-figure", "-o", dir.appendingPathComponent("n.png").path])
+        #expect(noise.status == 0, "\(noise.stderr)")
+    }
+}
