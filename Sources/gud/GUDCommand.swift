@@ -6,5 +6,5 @@ struct GUDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gud",
         abstract: "Generation with Unified Diffusion: choose a basis, a prior and a component-wise schedule; train, sample, inspect.",
-        subcommands: [Demo.self])
+        subcommands: [Demo.self, TrainClassifier.self])
 }
