@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import GUD
 
-/// The sample-quality classifier: its gradient check, training, and weights files.
+/// The sample-quality classifier: its gradient check, training, weights files, and the shipped weights.
 struct MNISTClassifierTests {
     /// Every path at a tiny size: a stride-1 and a stride-2 convolution (6×5 → 6×5 → 3×3), flattening,
     /// the feature layer and the logits; 204 parameters.
@@ -117,5 +117,16 @@ struct MNISTClassifierTests {
         #expect(throws: GUDError.self) { try net.evaluate(nan) }
         #expect(throws: GUDError.self) { try net.lossAndGradients(images: Tensor(shape: [2, 30, 1]), labels: [0, 3]) }
         #expect(throws: GUDError.self) { try MNISTClassifier<Float>(MNISTClassifierConfiguration(channels: [4], strides: [1, 2]), source: RandomSource(seed: 0)) }
+    }
+
+    /// The shipped weights load, carry their provenance, and classify test digits.
+    @Test func shippedClassifier() throws {
+        let net = try MNISTClassifier<Float>.bundled()
+        #expect(net.configuration == MNISTClassifierConfiguration())
+        #expect(net.parameters.scalarCount == 85_770)
+        #expect(net.metadata["training.seed"] == "0")
+        #expect(net.metadata["training.command"]?.contains("train-classifier") == true)
+        #expect((net.recordedTestAccuracy ?? 0) >= 0.985)
+        #expect(try net.accuracy(on: SampleQualityTests.images(0..<100)) >= 0.97)
     }
 }

@@ -1,8 +1,56 @@
 import Testing
 @testable import GUD
 
-/// The sample-quality metric.
+/// The sample-quality metric with the shipped classifier, on small parts of the MNIST test split (the
+/// classifier runs in debug builds here, so the sets are kept to about a hundred images). Each test
+/// loads its own classifier: a classifier runs one call at a time and the tests run in parallel.
 struct SampleQualityTests {
+    /// The bundled MNIST test split, loaded once for all tests.
+    static let test = Result { try ImageDataset<Float>.bundled(.mnist) }
+
+    static func images(_ range: Range<Int>) throws -> ImageDataset<Float> { try test.get().subset(Array(range)) }
+
+    @Test func distanceOfASetToItselfIsZero() throws {
+        let set = try Self.images(0..<64)
+        let quality = try SampleQuality(reference: set)
+        let report = try quality.evaluate(set.images, bootstrapResamples: 0, source: RandomSource(seed: 0))
+        #expect(abs(report.frechetDistance) < 1e-6, "\(report.frechetDistance)")
+        #expect(report.histogram == quality.referenceHistogram)
+        #expect(report.bootstrapStandardDeviation == nil)
+    }
+
+    /// Two sets of test images are close; test images and noise, or digits of one class, are far.
+    @Test func separatesDigitsFromNoise() throws {
+        let quality = try SampleQuality(reference: Self.images(0..<128))
+        let source = RandomSource(seed: 1)
+        let other = try quality.evaluate(Self.images(128..<256).images, bootstrapResamples: 3, source: source)
+        let noise = try quality.evaluate(source.gaussian(shape: [32, 784, 1], as: Float.self).map { max(-1, min(1, $0)) }, bootstrapResamples: 0, source: source)
+        let test = try Self.test.get()
+        let ones = try test.subset(Array((0..<1000).filter { test.labels![$0] == 1 }.prefix(32)))
+        let onlyOnes = try quality.evaluate(ones.images, bootstrapResamples: 3, source: source)
+        #expect(other.frechetDistance < 0.2 * noise.frechetDistance, "\(other.frechetDistance) vs noise \(noise.frechetDistance)")
+        #expect(other.frechetDistance < 0.2 * onlyOnes.frechetDistance, "\(other.frechetDistance) vs ones \(onlyOnes.frechetDistance)")
+        #expect((other.bootstrapStandardDeviation ?? 0) > 0)
+        #expect(other.coveredClasses == 10 && onlyOnes.coveredClasses == 1)
+        #expect(other.sampleCount == 128 && other.referenceCount == 128)
+        #expect(other.description.contains("samples: 128") && other.description.contains("Fréchet distance"))
+        // Seeded: the same source gives the same error estimate.
+        let again = try quality.evaluate(ones.images, bootstrapResamples: 3, source: source)
+        #expect(again.bootstrapStandardDeviation == onlyOnes.bootstrapStandardDeviation && again.bootstrapStandardDeviation != nil)
+    }
+
+    /// The predicted classes of test images differ from their labels only by the misclassified images:
+    /// the total variation between the two histograms is at most the error rate.
+    @Test func histogramMatchesTheLabelsWithinTheClassifierError() throws {
+        let set = try Self.images(256..<356)
+        let quality = try SampleQuality(reference: set)
+        let labels = try ClassHistogram(classes: set.labels!, classCount: 10)
+        let errors = zip(try quality.classifier.predict(set.images), set.labels!).filter { $0 != $1 }.count
+        let error = Double(errors) / Double(set.count)
+        #expect(error <= 0.05)
+        #expect(try quality.referenceHistogram.totalVariation(from: labels) <= error + 1e-12)
+    }
+
     /// An untrained classifier suffices: only the checks of the input are exercised.
     @Test func badSamplesThrow() throws {
         let classifier = try MNISTClassifier<Float>(source: RandomSource(seed: 0))
