@@ -4,6 +4,9 @@ import Foundation
 /// shuffled mini-batches (``BatchSampler``), with global-norm gradient clipping and a warm-up + cosine
 /// learning rate. A run is a pure function of the data, the configuration and the random source (and
 /// bit-identical for any thread count).
+///
+/// Defaults (those of the shipped classifier): 4 epochs of batches of 64, Adam with optax's defaults,
+/// a learning rate warmed up over 200 steps to 2e-3 and decayed to 1e-5, gradients clipped at norm 1.
 public struct ClassifierTraining: Codable, Sendable, Equatable {
     /// Passes over the training data.
     public var epochs: Int = 4
