@@ -44,7 +44,7 @@ let package = Package(
         // The diffusion framework: spaces, schedules, samplers, likelihood, training, data and I/O.
         .target(
             name: "GUD", dependencies: ["GUDNumerics", "GUDNN", "CZlib"],
-            resources: [.copy("Resources/Datasets")]),
+            resources: [.copy("Resources/Datasets"), .copy("Resources/Classifier")]),
         // The command-line tool.
         .executableTarget(
             name: "gud",

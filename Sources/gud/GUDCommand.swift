@@ -8,7 +8,10 @@ struct GUDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gud",
         abstract: "Generation with Unified Diffusion: choose a basis, a prior and a component-wise schedule; train, sample, inspect.",
-        subcommands: [Stats.self, Train.self, Sample.self, Noise.self, Extend.self, ScheduleCommand.self, Likelihood.self])
+        subcommands: [
+            Stats.self, Train.self, Sample.self, Noise.self, Extend.self, ScheduleCommand.self, Likelihood.self,
+            TrainClassifier.self,
+        ])
 
     /// Runs the command; every error ends the process with one line on stderr and a non-zero status
     /// (help and version requests print as usual).

@@ -1,3 +1,4 @@
+import Foundation
 import GUDNN
 import Testing
 
@@ -183,6 +184,44 @@ import Testing
         let inputs: [Tensor<Double>] = [TestSupport.uniform([2, 5], seed: 18), TestSupport.uniform([2, 5], seed: 19)]
         let e = try TestSupport.gradientCheck(inputs: inputs, store: store { _ in }) { t, v in try t.meanSquaredError(v[0], v[1]) }
         #expect(e < tolerance, "\(e)")
+    }
+
+    @Test func softmaxCrossEntropy() throws {
+        let labels = [2, 0, 4, 4]
+        let e = try TestSupport.gradientCheck(inputs: [TestSupport.uniform([4, 5], seed: 22, scale: 3)], store: store { _ in }) { t, v in
+            try t.softmaxCrossEntropy(v[0], labels: labels)
+        }
+        #expect(e < tolerance, "\(e)")
+    }
+
+    /// The value equals the direct formula, stays exact for logits far beyond exp's range, and bad
+    /// labels or shapes throw.
+    @Test func softmaxCrossEntropyValueAndStability() throws {
+        let tape = Tape<Double>(parameters: ParameterStore())
+        tape.begin(recording: false)
+        defer { tape.end() }
+        let z: Tensor<Double> = TestSupport.uniform([3, 4], seed: 23, scale: 2)
+        let labels = [1, 3, 0]
+        let direct = (0..<3).reduce(0.0) { acc, n in
+            let row = (0..<4).map { z[n, $0] }
+            return acc + Foundation.log(row.map { Foundation.exp($0) }.reduce(0, +)) - row[labels[n]]
+        } / 3
+        let loss = try tape.softmaxCrossEntropy(tape.input(z), labels: labels)
+        #expect(abs(tape.tensor(loss).scalar - direct) < 1e-14)
+        // Logits shifted by 1000 give the same loss (softmax is shift invariant); [1000, 0] costs 1000 for label 1.
+        let shifted = tape.tensor(try tape.softmaxCrossEntropy(tape.input(z.map { $0 + 1000 }), labels: labels)).scalar
+        #expect(abs(shifted - direct) < 1e-12)
+        let far = tape.tensor(try tape.softmaxCrossEntropy(tape.input(Tensor(shape: [1, 2], scalars: [1000, 0])), labels: [1])).scalar
+        #expect(far == 1000)
+        let f = Tape<Float>(parameters: ParameterStore())
+        f.begin(recording: false)
+        defer { f.end() }
+        let big = f.tensor(try f.softmaxCrossEntropy(f.input(Tensor<Float>(shape: [1, 3], scalars: [300, -300, 0])), labels: [0])).scalar
+        #expect(big == 0 && big.isFinite)
+        #expect(throws: GUDError.self) { try tape.softmaxCrossEntropy(tape.input(z), labels: [0, 1]) }
+        #expect(throws: GUDError.self) { try tape.softmaxCrossEntropy(tape.input(z), labels: [0, 4, 1]) }
+        #expect(throws: GUDError.self) { try tape.softmaxCrossEntropy(tape.input(z), labels: [0, -1, 1]) }
+        #expect(throws: GUDError.self) { try tape.softmaxCrossEntropy(tape.input(Tensor<Double>(shape: [12])), labels: [0]) }
     }
 
     @Test func dropout() throws {

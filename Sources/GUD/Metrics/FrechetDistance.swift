@@ -18,8 +18,10 @@ public enum FrechetDistance {
         let mean = try x.mean(axis: 0)
         var centred = x
         let d = x.shape[1]
-        centred.withUnsafeMutableBufferPointer { b in
-            for i in 0..<n { for j in 0..<d { b[i * d + j] -= mean.scalars[j] } }
+        mean.withUnsafeBufferPointer { m in
+            centred.withUnsafeMutableBufferPointer { b in
+                for i in 0..<n { for j in 0..<d { b[i * d + j] -= m[j] } }
+            }
         }
         let cov = try Tensor.matmul(centred, centred, transposeA: true) / Double(n - 1)
         return (mean, symmetrised(cov))
@@ -56,9 +58,13 @@ public enum FrechetDistance {
         let eig = try SymmetricEigendecomposition(a)
         let n = a.shape[0]
         var scaled = eig.vectors
-        for i in 0..<n {
-            let s = Swift.max(eig.values[i], 0).squareRoot()
-            for j in 0..<n { scaled[i, j] *= s }
+        eig.values.withUnsafeBufferPointer { values in
+            scaled.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n {
+                    let s = Swift.max(values[i], 0).squareRoot()
+                    for j in 0..<n { v[i * n + j] *= s }
+                }
+            }
         }
         return symmetrised(try Tensor.matmul(eig.vectors, scaled, transposeA: true))
     }
@@ -67,11 +73,13 @@ public enum FrechetDistance {
     static func symmetrised(_ a: Tensor<Double>) -> Tensor<Double> {
         let n = a.shape[0]
         var out = a
-        for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) {
-            let m = (a[i, j] + a[j, i]) / 2
-            out[i, j] = m
-            out[j, i] = m
-        } }
+        out.withUnsafeMutableBufferPointer { b in
+            for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) {
+                let m = (b[i * n + j] + b[j * n + i]) / 2
+                b[i * n + j] = m
+                b[j * n + i] = m
+            } }
+        }
         return out
     }
 }
