@@ -23,6 +23,9 @@ public struct NetworkConfiguration: Codable, Equatable, Sendable {
     public var hiddenWidths: [Int] = [256, 256, 256]
     /// Time or γ embedding size.
     public var embeddingDimension: Int = 64
+    /// A time-conditioned network sees c · t instead of t (the reference uses c = 1; with c = 1000 the
+    /// sinusoidal features resolve t as finely as DDPM's integer steps).
+    public var timeScale: Double = 1
 
     public init(architecture: Architecture = .unet) { self.architecture = architecture }
 

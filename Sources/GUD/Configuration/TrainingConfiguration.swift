@@ -35,6 +35,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try optimizer.validate()
         guard batchSize >= 1 else { throw GUDError.invalidArgument("batch size must be positive, got \(batchSize)") }
         guard steps >= 1 else { throw GUDError.invalidArgument("steps must be positive, got \(steps)") }
+        guard network.timeScale > 0, network.timeScale.isFinite else {
+            throw GUDError.invalidArgument("time scale must be positive, got \(network.timeScale)")
+        }
         guard checkpointEvery >= 1 else { throw GUDError.invalidArgument("checkpoint interval must be positive, got \(checkpointEvery)") }
         if schedule.kind == .waveletColumn && ![.haar, .daubechies4].contains(space.kind) {
             throw GUDError.invalidArgument("the wavelet-column schedule needs a wavelet space (haar or daubechies4), not \(space.kind.rawValue)")

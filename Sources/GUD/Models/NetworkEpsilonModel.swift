@@ -5,7 +5,7 @@
 ///     ε̂(x) = U · net(U† x, c)
 ///
 /// with the space's orthonormal U (``Space/toComponentSpace(_:)``, ``Space/fromComponentSpace(_:)``)
-/// and the conditioning c taken from the noising state: the time t of every sample for a
+/// and the conditioning c taken from the noising state: the time t of every sample (times `timeScale`) for a
 /// time-conditioned network, or the per-component γ of every sample (shape (batch, D)) for a
 /// γ-conditioned one, which then serves a whole schedule family.
 ///
@@ -23,10 +23,12 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     public let space: any Space<Scalar>
     /// Whether the input is added to the network's output.
     public let gaussianResidual: Bool
+    /// A time-conditioned network sees `timeScale · t`.
+    public let timeScale: Scalar
 
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
-    public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, gaussianResidual: Bool = false) throws {
+    public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, gaussianResidual: Bool = false, timeScale: Scalar = 1) throws {
         guard network.space == space.dimension else {
             throw GUDError.shapeMismatch(
                 "the network reads \(network.space) positions but the space has dimension \(space.dimension)")
@@ -38,12 +40,13 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
         self.network = network
         self.space = space
         self.gaussianResidual = gaussianResidual
+        self.timeScale = timeScale
     }
 
     /// The network's conditioning input for a batch under a noising state.
     public func conditioning(_ state: NoisingState<Scalar>, batch: Int) throws -> NetworkConditioning<Scalar> {
         switch network.conditioningKind {
-        case .time: return .time(try state.timesPerSample(batch: batch))
+        case .time: return .time(try state.timesPerSample(batch: batch) * timeScale)
         case .gamma(let k): return .gamma(try state.gammaPerSample(batch: batch, components: k))
         }
     }

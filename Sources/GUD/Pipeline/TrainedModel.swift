@@ -42,7 +42,8 @@ public final class TrainedModel<Scalar: TensorScalar> {
 
     /// The ε-model for samplers and the likelihood.
     public func model() throws -> NetworkEpsilonModel<Scalar> {
-        try NetworkEpsilonModel(network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual)
+        try NetworkEpsilonModel(network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual,
+            timeScale: Scalar(configuration.network.timeScale))
     }
 
     /// The time sampling starts from: 1, or just below it for the cosine schedule (infinite γ at 1).

@@ -84,16 +84,17 @@ public final class Trainer<Scalar: TensorScalar> {
         let opt = configuration.optimizer
         optimizer = try Adam(parameters: network.parameters, configuration: .init(weightDecay: opt.weightDecay))
         ema = try ExponentialMovingAverage(parameters: network.parameters, halfLife: opt.emaHalfLife)
+        model = try NetworkEpsilonModel(
+            network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual,
+            timeScale: Scalar(configuration.network.timeScale))
         batches = try BatchSampler(dataset: dataset, batchSize: configuration.batchSize, source: source.derived("batches"))
         learningRate = .warmupCosine(
             peak: opt.learningRate, warmupSteps: opt.warmupSteps, totalSteps: configuration.steps,
             final: opt.learningRate * (opt.cosineDecay ? opt.finalLearningRateFraction : 1))
     }
 
-    /// The model for sampling with the current (not EMA) weights.
-    public func model() throws -> NetworkEpsilonModel<Scalar> {
-        try NetworkEpsilonModel(network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual)
-    }
+    /// The network as the samplers' ε-model, with the current (not EMA) weights.
+    public let model: NetworkEpsilonModel<Scalar>
 
     /// Takes one optimisation step and returns its record.
     /// - Throws: ``GUDError/nonFinite(_:)`` (before updating anything) when the loss or the gradient is not finite.
@@ -112,10 +113,7 @@ public final class Trainer<Scalar: TensorScalar> {
         let input = try noised.dataWhite
         var target = try noise.dataWhite
         if configuration.gaussianResidual { try target.addScaled(input, alpha: -1) }
-        let conditioning: NetworkConditioning<Scalar> = switch network.conditioningKind {
-        case .time: .time(times)
-        case .gamma(let d): .gamma(try state.gammaPerSample(batch: b, components: d))
-        }
+        let conditioning = try model.conditioning(state, batch: b)
         let loss = try network.lossAndGradients(
             x: input, conditioning: conditioning, target: target, dropoutSource: stepSource.derived("dropout"))
         guard loss.isFinite else {

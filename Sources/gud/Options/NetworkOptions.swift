@@ -24,6 +24,9 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("hidden-widths"), help: "MLP hidden widths, e.g. 256,256,256.")
     var hiddenWidths: NumberList?
 
+    @Option(name: .customLong("time-scale"), help: "A time-conditioned network sees c·t (reference: 1).")
+    var timeScale: Double?
+
     func apply(to c: inout NetworkConfiguration) {
         if bigUnet { c = .bigUNet }
         if let architecture { c.architecture = architecture }
@@ -32,10 +35,11 @@ struct NetworkOptions: ParsableArguments {
         if let attentionHeads { c.attentionHeads = attentionHeads > 0 ? attentionHeads : nil }
         if let dropout { c.dropout = dropout }
         if let hiddenWidths { c.hiddenWidths = hiddenWidths.values.map { Int($0) } }
+        if let timeScale { c.timeScale = timeScale }
     }
 
     var isEmpty: Bool {
         architecture == nil && !bigUnet && baseChannels == nil && channelMultipliers == nil && attentionHeads == nil
-            && dropout == nil && hiddenWidths == nil
+            && dropout == nil && hiddenWidths == nil && timeScale == nil
     }
 }
