@@ -17,9 +17,14 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
     /// Write a checkpoint every this many steps (and at the end).
     public var checkpointEvery: Int = 500
-    /// Add the input to the network output (ε_θ = net + χ̂_t, exact for standard-Gaussian data; the
-    /// spec's optional "Gaussian default").
-    public var gaussianResidual: Bool = false
+    /// Time sampling: t_b = 1 − (1 − (b + u)/B)^p for a batch of B with one u ~ U[0, 1). p = 1 is the
+    /// stratified uniform sampling of the reference; p > 1 spends more of the training on high noise
+    /// (p = 2 triples the share of t > 0.9), where an ε-network needs the most precision because the
+    /// reverse drift multiplies its errors by β/σ. The optimum of the loss at each t is unchanged; only
+    /// the allocation of training across t differs.
+    public var timeExponent: Double = 1
+    /// How the network's output is read as ε̂ (and what it is trained on).
+    public var parameterization: EpsilonParameterization = .epsilon
 
     public init() {}
 
@@ -35,6 +40,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try optimizer.validate()
         guard batchSize >= 1 else { throw GUDError.invalidArgument("batch size must be positive, got \(batchSize)") }
         guard steps >= 1 else { throw GUDError.invalidArgument("steps must be positive, got \(steps)") }
+        guard timeExponent >= 1, timeExponent.isFinite else {
+            throw GUDError.invalidArgument("time exponent must be at least 1, got \(timeExponent)")
+        }
         guard network.timeScale > 0, network.timeScale.isFinite else {
             throw GUDError.invalidArgument("time scale must be positive, got \(network.timeScale)")
         }

@@ -13,6 +13,10 @@ enum ComponentwiseFormula {
     case denoised            // (x − σ p)/α
     case forward             // α x + σ p
     case reverseDrift        // −β (x/2 + (−p/σ))
+    case vPredictionToEpsilon // σ x + α p   (p = v̂ = α ε − σ x₀)
+    case epsilonToVPrediction // (p − σ x)/α  (p = ε)
+    case alphaTimes           // α p
+    case sigmaTimes           // σ p
 }
 
 /// Applies a component-wise formula. `p` and `x` have the same shape (batch, D, …); the state
@@ -48,6 +52,10 @@ func applyComponentwise<S: TensorScalar>(
                                 case .denoised: for j in range { o[j] = (xp[j] - s * pp[j]) / a }
                                 case .forward: for j in range { o[j] = a * xp[j] + s * pp[j] }
                                 case .reverseDrift: for j in range { o[j] = -b * (xp[j] / 2 + -pp[j] / s) }
+                                case .vPredictionToEpsilon: for j in range { o[j] = s * xp[j] + a * pp[j] }
+                                case .epsilonToVPrediction: for j in range { o[j] = (pp[j] - s * xp[j]) / a }
+                                case .alphaTimes: for j in range { o[j] = a * pp[j] }
+                                case .sigmaTimes: for j in range { o[j] = s * pp[j] }
                                 }
                             }
                         }

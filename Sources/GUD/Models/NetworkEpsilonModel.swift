@@ -12,8 +12,9 @@
 /// The likelihood's vector–Jacobian products are exact: in dataWhite η(y) = U† ε̂(U y) = net(y), so
 /// vᵀ∂η/∂y is one backward pass of the network per cotangent (no finite differences).
 ///
-/// With `gaussianResidual` the network predicts a correction to the input, ε̂(x) = U · net(U† x) + x
-/// (the spec's "Gaussian default": exact for standard-Gaussian data with a zero network).
+/// The ``EpsilonParameterization`` says how the output is read: as ε itself (above), as a correction
+/// to the input (ε̂ = U · net(U† x) + x, the reference's "Gaussian default"), or as the v-prediction
+/// v̂ = U · net(U† x) with ε̂ = σ x + α v̂.
 ///
 /// A network runs one call at a time: use one model per thread.
 public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
@@ -21,14 +22,15 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     public let network: any EpsilonNetwork<Scalar>
     /// The space whose dataWhite representation the network reads and writes.
     public let space: any Space<Scalar>
-    /// Whether the input is added to the network's output.
-    public let gaussianResidual: Bool
+    /// How the network's output is read as ε̂.
+    public let parameterization: EpsilonParameterization
     /// A time-conditioned network sees `timeScale · t`.
     public let timeScale: Scalar
 
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
-    public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, gaussianResidual: Bool = false, timeScale: Scalar = 1) throws {
+    public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, parameterization: EpsilonParameterization = .epsilon, timeScale: Scalar = 1
+    ) throws {
         guard network.space == space.dimension else {
             throw GUDError.shapeMismatch(
                 "the network reads \(network.space) positions but the space has dimension \(space.dimension)")
@@ -39,7 +41,7 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
         }
         self.network = network
         self.space = space
-        self.gaussianResidual = gaussianResidual
+        self.parameterization = parameterization
         self.timeScale = timeScale
     }
 
@@ -51,15 +53,35 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
         }
     }
 
-    /// ε̂(x) = U · net(U† x) (+ x) for x in compWhite, shape (batch, D, C) or (batch, D, C, 2).
+    /// ε̂(x) for x in compWhite, shape (batch, D, C) or (batch, D, C, 2), from the network's output
+    /// as the ``parameterization`` says.
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
         let y = try space.fromComponentSpace(x)
-        var eps = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
-        if gaussianResidual { try eps.addScaled(y) }
-        return try space.toComponentSpace(eps)
+        var out = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
+        switch parameterization {
+        case .epsilon:
+            return try space.toComponentSpace(out)
+        case .gaussianResidual:
+            try out.addScaled(y)
+            return try space.toComponentSpace(out)
+        case .vPrediction:
+            return try applyComponentwise(.vPredictionToEpsilon, space.toComponentSpace(out), x: x, state: state)
+        }
     }
 
-    /// net(y) (+ y) and, for every cotangent v, vᵀ ∂net/∂y (+ v) from the network's backward pass.
+    /// The network's training target in dataWhite for noisy x and noise z (both compWhite): z, z − x,
+    /// or the v-target (z − σ x)/α, as the ``parameterization`` says.
+    public func target(noise z: Tensor<Scalar>, noisy x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
+        switch parameterization {
+        case .epsilon: return try space.fromComponentSpace(z)
+        case .gaussianResidual: return try space.fromComponentSpace(z - x)
+        case .vPrediction: return try space.fromComponentSpace(applyComponentwise(.epsilonToVPrediction, z, x: x, state: state))
+        }
+    }
+
+    /// η(y) = U† ε̂(U y) and, for every cotangent v, vᵀ ∂η/∂y from the network's backward pass:
+    /// ε: η = net, vᵀJ_net; residual: η = net + y, vᵀJ_net + v; v-prediction: η = Σ_σ y + A net(y)
+    /// with A = U† diag(α) U and Σ_σ = U† diag(σ) U (symmetric), so vᵀ∂η/∂y = Σ_σ v + (A v)ᵀ J_net.
     public func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,
         cotangents: [Tensor<Scalar>]
@@ -68,16 +90,30 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
             throw GUDError.shapeMismatch("VJP requested in a space of dimension \(space.dimension); the model's has \(self.space.dimension)")
         }
         let c = try conditioning(state, batch: y.shape[0])
-        var eps = Tensor<Scalar>(shape: y.shape)
+        /// U† diag(coefficient) U applied to a dataWhite tensor.
+        func scaled(_ formula: ComponentwiseFormula, _ t: Tensor<Scalar>) throws -> Tensor<Scalar> {
+            try space.fromComponentSpace(applyComponentwise(formula, space.toComponentSpace(t), x: nil, state: state))
+        }
+        var out = Tensor<Scalar>(shape: y.shape)
         var vjps = [Tensor<Scalar>]()
-        if cotangents.isEmpty { eps = try network.predict(x: y, conditioning: c) }
+        if cotangents.isEmpty { out = try network.predict(x: y, conditioning: c) }
         for v in cotangents {
-            var (out, vjp) = try network.vectorJacobianProduct(x: y, conditioning: c, vector: v)
-            if gaussianResidual { try vjp.addScaled(v) }
-            eps = out
+            let seed = parameterization == .vPrediction ? try scaled(.alphaTimes, v) : v
+            var (o, vjp) = try network.vectorJacobianProduct(x: y, conditioning: c, vector: seed)
+            switch parameterization {
+            case .epsilon: break
+            case .gaussianResidual: try vjp.addScaled(v)
+            case .vPrediction: try vjp.addScaled(scaled(.sigmaTimes, v))
+            }
+            out = o
             vjps.append(vjp)
         }
-        if gaussianResidual { try eps.addScaled(y) }
-        return (eps, vjps)
+        let eta: Tensor<Scalar>
+        switch parameterization {
+        case .epsilon: eta = out
+        case .gaussianResidual: eta = try out + y
+        case .vPrediction: eta = try scaled(.alphaTimes, out) + scaled(.sigmaTimes, y)
+        }
+        return (eta, vjps)
     }
 }

@@ -42,7 +42,7 @@ public final class TrainedModel<Scalar: TensorScalar> {
 
     /// The ε-model for samplers and the likelihood.
     public func model() throws -> NetworkEpsilonModel<Scalar> {
-        try NetworkEpsilonModel(network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual,
+        try NetworkEpsilonModel(network: network, space: setup.space, parameterization: configuration.parameterization,
             timeScale: Scalar(configuration.network.timeScale))
     }
 

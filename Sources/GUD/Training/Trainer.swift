@@ -5,12 +5,14 @@ import Foundation
 ///
 /// One step k (0-based), all of whose randomness derives from (seed, k):
 /// 1. batch k of the ``BatchSampler`` (a pure function of k);
-/// 2. stratified times t_b = (b + u)/B with one u ~ U[0, 1) per batch;
+/// 2. stratified times t_b = 1 − (1 − (b + u)/B)^p with one u ~ U[0, 1) per batch
+///    (p = ``TrainingConfiguration/timeExponent``, 1 by default: t_b = (b + u)/B);
 /// 3. the noising state of every sample (for a family: its own schedule, see
 ///    ``DiffusionSetup/trainingState(times:source:)``);
 /// 4. χ̂_t = α χ̂₀ + σ z in compWhite, with χ̂₀ = encode(x − μ) and z the space's white noise;
-/// 5. loss = mean |net(φ̂_t) − ẑ|² in dataWhite (φ̂_t = U† χ̂_t, ẑ = U† z: equal to the loss in
-///    compWhite for an orthonormal U), with dropout;
+/// 5. loss = mean |net(φ̂_t) − target|² in dataWhite (φ̂_t = U† χ̂_t), with dropout; the target is
+///    ẑ = U† z for ε-prediction — the ε-matching loss, equal to the loss in compWhite for an
+///    orthonormal U — or as the ``EpsilonParameterization`` says;
 /// 6. global-norm clipping, Adam(W) with warm-up and cosine decay, EMA of the weights.
 ///
 /// Because nothing else is random, resuming from a checkpoint continues exactly where the run
@@ -85,7 +87,7 @@ public final class Trainer<Scalar: TensorScalar> {
         optimizer = try Adam(parameters: network.parameters, configuration: .init(weightDecay: opt.weightDecay))
         ema = try ExponentialMovingAverage(parameters: network.parameters, halfLife: opt.emaHalfLife)
         model = try NetworkEpsilonModel(
-            network: network, space: setup.space, gaussianResidual: configuration.gaussianResidual,
+            network: network, space: setup.space, parameterization: configuration.parameterization,
             timeScale: Scalar(configuration.network.timeScale))
         batches = try BatchSampler(dataset: dataset, batchSize: configuration.batchSize, source: source.derived("batches"))
         learningRate = .warmupCosine(
@@ -106,13 +108,13 @@ public final class Trainer<Scalar: TensorScalar> {
         var timeStream = stepSource.derived("t").stream(0)
         let u = timeStream.nextUniform()
         let b = batch.shape[0]
-        let times = Tensor<Scalar>((0..<b).map { Scalar((Double($0) + u) / Double(b)) })
+        let p = configuration.timeExponent
+        let times = Tensor<Scalar>((0..<b).map { Scalar(1 - Foundation.pow(1 - (Double($0) + u) / Double(b), p)) })
         let state = try setup.trainingState(times: times, source: stepSource.derived("family"))
         let clean = try DataValue(setup.space, compWhite: setup.encode(batch))
         let (noised, noise) = try ouProcess(clean, state: state, source: stepSource.derived("noise"))
         let input = try noised.dataWhite
-        var target = try noise.dataWhite
-        if configuration.gaussianResidual { try target.addScaled(input, alpha: -1) }
+        let target = try model.target(noise: noise.compWhite, noisy: noised.compWhite, state: state)
         let conditioning = try model.conditioning(state, batch: b)
         let loss = try network.lossAndGradients(
             x: input, conditioning: conditioning, target: target, dropoutSource: stepSource.derived("dropout"))
@@ -178,7 +180,6 @@ public final class Trainer<Scalar: TensorScalar> {
             "gud.training.configuration": try configuration.json(),
             "gud.training.step": String(step),
             "gud.training.statistics": statistics.fingerprint,
-            "gud.training.gaussianResidual": String(configuration.gaussianResidual),
         ]
         try network.checkpoint(ema: ema, optimizer: optimizer, metadata: metadata).write(to: run.checkpoint.path)
         try LossLog.write(losses, to: run.losses)

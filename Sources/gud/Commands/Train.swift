@@ -38,8 +38,11 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: "Checkpoint interval in steps.")
     var checkpointEvery: Int?
 
-    @Flag(name: .customLong("gaussian-residual"), help: "Add the input to the network's output (ε = net + x).")
-    var gaussianResidual = false
+    @Option(help: "How the network's output is read as ε̂.")
+    var parameterization: EpsilonParameterization?
+
+    @Option(name: .customLong("time-exponent"), help: "Time sampling t = 1 − (1 − u)^p; p > 1 trains more at high noise (default 1).")
+    var timeExponent: Double?
 
     @Option(name: .customLong("max-minutes"), help: "Stop (with a checkpoint) after this many minutes.")
     var maxMinutes: Double?
@@ -55,7 +58,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if resume && (config != nil || !data.isEmpty || !space.isEmpty || !schedule.isEmpty || !network.isEmpty
-            || !optimizer.isEmpty || steps != nil || batchSize != nil || seed != nil || checkpointEvery != nil || gaussianResidual || overwrite)
+            || !optimizer.isEmpty || timeExponent != nil || steps != nil || batchSize != nil || seed != nil || checkpointEvery != nil || parameterization != nil || overwrite)
         {
             throw ValidationError("--resume takes the configuration from the run directory; give only --output (and --max-minutes)")
         }
@@ -74,7 +77,8 @@ struct Train: ParsableCommand {
         if let batchSize { c.batchSize = batchSize }
         if let seed { c.seed = seed }
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-        if gaussianResidual { c.gaussianResidual = true }
+        if let parameterization { c.parameterization = parameterization }
+        if let timeExponent { c.timeExponent = timeExponent }
         try c.validate()
         return c
     }

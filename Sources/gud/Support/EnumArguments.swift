@@ -6,6 +6,7 @@ extension ScheduleConfiguration.Kind: ExpressibleByArgument {}
 extension ScheduleConfiguration.Ordering: ExpressibleByArgument {}
 extension NetworkConfiguration.Architecture: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
+extension EpsilonParameterization: ExpressibleByArgument {}
 
 /// A closed interval `LO:HI` on the command line.
 struct RangeArgument: ExpressibleByArgument, Sendable {

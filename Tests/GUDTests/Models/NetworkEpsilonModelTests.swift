@@ -2,18 +2,24 @@ import Testing
 @testable import GUD
 
 struct NetworkEpsilonModelTests {
+    /// Labels symmetric under k → −k on the 4×4 grid (a Fourier space requires it): |k_r| + |k_c|.
+    static let frequencyLabels: [Double] = (0..<16).map { (i: Int) -> Double in
+        let (r, c) = (i / 4, i % 4)
+        return Double(min(r, 4 - r) + min(c, 4 - c))
+    }
+
     /// A small γ-conditioned MLP in a whitened 4×4 Fourier space, in Double.
-    func makeModel() throws -> NetworkEpsilonModel<Double> {
+    func makeModel(_ parameterization: EpsilonParameterization = .epsilon) throws -> NetworkEpsilonModel<Double> {
         let data: Tensor<Double> = RandomSource(seed: 1).gaussian(shape: [64, 16, 1])
         let space = try FourierSpace(shape: [4, 4], data: data)
         let config = MLPConfiguration(space: 16, channels: 1, hiddenWidths: [12, 12], embeddingDimension: 8, conditioning: .gamma(components: 16))
         let net = try MLP<Double>(config, source: RandomSource(seed: 2))
-        return try NetworkEpsilonModel(network: net, space: space)
+        return try NetworkEpsilonModel(network: net, space: space, parameterization: parameterization)
     }
 
     @Test func epsilonIsTheNetworkConjugatedByTheBasis() throws {
         let model = try makeModel()
-        let schedule = try softConditioningSchedule(labels: (0..<16).map { Double($0 % 4) }, softness: 1)
+        let schedule = try softConditioningSchedule(labels: Self.frequencyLabels, softness: 1)
         let y: Tensor<Double> = RandomSource(seed: 3).gaussian(shape: [3, 16, 1])
         let state = try schedule(times: [0.2, 0.5, 0.9])
         let x = try model.space.toComponentSpace(y)
@@ -22,9 +28,10 @@ struct NetworkEpsilonModelTests {
         #expect(try model.space.fromComponentSpace(eps).maxAbsDifference(direct) < 1e-12)
     }
 
-    @Test func exactVJPsMatchFiniteDifferences() throws {
-        let model = try makeModel()
-        let schedule = try softConditioningSchedule(labels: (0..<16).map { Double($0 / 4) }, softness: 2)
+    @Test(arguments: EpsilonParameterization.allCases)
+    func exactVJPsMatchFiniteDifferences(parameterization: EpsilonParameterization) throws {
+        let model = try makeModel(parameterization)
+        let schedule = try softConditioningSchedule(labels: Self.frequencyLabels, softness: 2)
         let y: Tensor<Double> = RandomSource(seed: 4).gaussian(shape: [2, 16, 1])
         let v: Tensor<Double> = RandomSource(seed: 5).gaussian(shape: [2, 16, 1])
         let state = try schedule(times: [0.3, 0.7])
@@ -33,6 +40,29 @@ struct NetworkEpsilonModelTests {
         #expect(try exact.epsilon.maxAbsDifference(fd.epsilon) < 1e-12)
         let scale = fd.vjps[0].scalars.map(abs).max()!
         #expect(try exact.vjps[0].maxAbsDifference(fd.vjps[0]) < 1e-7 * max(1, scale))
+    }
+
+    /// The training target read back through the parameterization gives the noise: ε̂ = z exactly
+    /// when the network outputs its target.
+    @Test(arguments: EpsilonParameterization.allCases)
+    func targetsInvertTheParameterization(parameterization: EpsilonParameterization) throws {
+        let model = try makeModel(parameterization)
+        let schedule = try softConditioningSchedule(labels: Self.frequencyLabels.map { $0 * 1.3 }, softness: 0.7)
+        try model.space.validate(schedule: schedule)
+        let state = try schedule(times: [0.1, 0.6])
+        let x0 = try model.space.toComponentSpace(RandomSource(seed: 6).gaussian(shape: [2, 16, 1]))
+        let (noised, noise) = try ouProcess(DataValue(model.space, compWhite: x0), state: state, source: RandomSource(seed: 7))
+        let target = try model.target(noise: noise.compWhite, noisy: noised.compWhite, state: state)
+        let y = try noised.dataWhite
+        let read: Tensor<Double>
+        switch parameterization {
+        case .epsilon: read = try model.space.toComponentSpace(target)
+        case .gaussianResidual: read = try model.space.toComponentSpace(target + y)
+        case .vPrediction:
+            read = try applyComponentwise(.vPredictionToEpsilon, model.space.toComponentSpace(target), x: noised.compWhite, state: state)
+        }
+        let difference = try read.maxAbsDifference(noise.compWhite)
+        #expect(difference < 1e-10, "difference \(difference)")
     }
 
     @Test func mismatchedNetworkIsRejected() throws {

@@ -27,7 +27,7 @@ struct TrainingConfigurationTests {
         let c = try TrainingConfiguration.load(from: url)
         #expect(c.steps == 12 && c.schedule.softness == 2.5 && c.batchSize == TrainingConfiguration().batchSize)
         try AtomicFile.write(#"{"stepz": 12}"#, to: url)
-        #expect(throws: GUDError.malformedData("unknown configuration key 'stepz'; known keys here: batchSize, checkpointEvery, data, gaussianResidual, network, optimizer, schedule, seed, space, steps")) {
+        #expect(throws: GUDError.malformedData("unknown configuration key 'stepz'; known keys here: batchSize, checkpointEvery, data, network, optimizer, parameterization, schedule, seed, space, steps, timeExponent")) {
             try TrainingConfiguration.load(from: url)
         }
         try AtomicFile.write(#"{"steps": "many"}"#, to: url)
