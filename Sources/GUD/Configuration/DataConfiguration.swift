@@ -26,7 +26,7 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
 
     public init(dataset: String = "mnist") { self.dataset = dataset }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for an unknown data set or a missing or inconsistent field.
+    /// Throws `GUDError.invalidArgument` for an unknown data set or a missing or inconsistent field.
     public func validate() throws {
         switch dataset {
         case "idx", "npy":

@@ -42,7 +42,7 @@ public struct NetworkConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Builds the network for images of the given shape.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for sizes the architecture cannot take.
+    /// - Throws: `GUDError.invalidArgument` for sizes the architecture cannot take.
     public func makeNetwork<S: TensorScalar>(
         height: Int, width: Int, channels: Int, conditioning: ConditioningKind, source: RandomSource, as: S.Type = S.self
     ) throws -> any EpsilonNetwork<S> {

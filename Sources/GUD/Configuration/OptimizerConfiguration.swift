@@ -16,7 +16,7 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for values outside their domain.
+    /// Throws `GUDError.invalidArgument` for values outside their domain.
     public func validate() throws {
         guard learningRate > 0, learningRate.isFinite else { throw GUDError.invalidArgument("learning rate must be positive, got \(learningRate)") }
         guard weightDecay >= 0 else { throw GUDError.invalidArgument("weight decay must be non-negative, got \(weightDecay)") }

@@ -67,7 +67,7 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for a non-positive softness, an empty or reversed
+    /// Throws `GUDError.invalidArgument` for a non-positive softness, an empty or reversed
     /// range, or a family on a schedule kind that has no softness.
     public func validate() throws {
         guard softness > 0, secondarySoftness > 0 else {

@@ -29,7 +29,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
         self.levels = levels
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for a floor outside (0, 1) or levels below 1.
+    /// Throws `GUDError.invalidArgument` for a floor outside (0, 1) or levels below 1.
     public func validate() throws {
         guard varianceFloor > 0, varianceFloor < 1 else {
             throw GUDError.invalidArgument("variance floor must be in (0, 1), got \(varianceFloor)")
@@ -39,7 +39,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
 
     /// The wavelet levels used for an image of this size: `levels`, or the largest L ≤ 3 such that
     /// both sides are divisible by 2^L.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the image cannot be halved even once.
+    /// - Throws: `GUDError.invalidArgument` when the image cannot be halved even once.
     public func waveletLevels(height: Int, width: Int) throws -> Int {
         if let levels { return levels }
         var l = 0

@@ -27,7 +27,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Fourier basis with a variance-ordered soft-conditioning schedule.
     public static var mainJob: TrainingConfiguration { TrainingConfiguration() }
 
-    /// Checks every field; the first problem is thrown as ``GUDError/invalidArgument(_:)``.
+    /// Checks every field; the first problem is thrown as `GUDError.invalidArgument`.
     public func validate() throws {
         try data.validate()
         try space.validate()
@@ -48,7 +48,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Reads a configuration file. Missing keys keep their defaults; unknown keys are an error.
-    /// - Throws: ``GUDError/io(_:)`` or ``GUDError/malformedData(_:)`` naming the file and the problem.
+    /// - Throws: `GUDError.io` or `GUDError.malformedData` naming the file and the problem.
     public static func load(from url: URL) throws -> TrainingConfiguration {
         try ConfigurationFile.decode(TrainingConfiguration.self, from: AtomicFile.read(url), defaults: TrainingConfiguration(), what: url.path)
     }

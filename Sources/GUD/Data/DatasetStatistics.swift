@@ -111,7 +111,7 @@ public struct DatasetStatistics: Sendable {
     public func write(to url: URL) throws { try file().write(to: url.path) }
 
     /// Reads and validates cached statistics.
-    /// - Throws: ``GUDError/malformedData(_:)`` for a file that is not a statistics file or is inconsistent.
+    /// - Throws: `GUDError.malformedData` for a file that is not a statistics file or is inconsistent.
     public init(contentsOf url: URL) throws {
         let f = try SafeTensorsFile(contentsOf: url.path)
         func bad(_ m: String) -> GUDError { .malformedData("\(url.path) is not a valid statistics file: \(m)") }

@@ -13,7 +13,7 @@ public struct PNGImage: Sendable, Equatable {
     /// Row-major pixels, `channels` bytes each: `height × width × channels` bytes.
     public let pixels: [UInt8]
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a non-positive size, a channel count other
+    /// - Throws: `GUDError.invalidArgument` for a non-positive size, a channel count other
     ///   than 1 or 3, or a pixel count that does not match.
     public init(width: Int, height: Int, channels: Int = 1, pixels: [UInt8]) throws {
         guard width > 0, height > 0, width <= 1 << 24, height <= 1 << 24 else {

@@ -26,7 +26,7 @@ public final class SampleQuality {
     /// - Parameters:
     ///   - classifier: default: the shipped classifier (``MNISTClassifier/bundled()``).
     ///   - reference: images of the classifier's size, at least 2; default: the bundled MNIST test split.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the reference images do not fit the classifier, and the
+    /// - Throws: `GUDError.shapeMismatch` when the reference images do not fit the classifier, and the
     ///   errors of loading the bundled files.
     public init(classifier: MNISTClassifier<Float>? = nil, reference: ImageDataset<Float>? = nil) throws {
         let classifier = try classifier ?? MNISTClassifier<Float>.bundled()
@@ -45,8 +45,8 @@ public final class SampleQuality {
     ///   - samples: `(N ≥ 2, height · width, 1)` in [−1, 1], Float or Double.
     ///   - bootstrapResamples: B ≥ 0 (0: no error estimate); default 20.
     ///   - source: the source of the bootstrap resamples (resample b uses `source.derived(b)`).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for samples of the wrong shape or fewer than two,
-    ///   ``GUDError/nonFinite(_:)`` for NaN or infinite values, ``GUDError/invalidArgument(_:)`` for B < 0.
+    /// - Throws: `GUDError.shapeMismatch` for samples of the wrong shape or fewer than two,
+    ///   `GUDError.nonFinite` for NaN or infinite values, `GUDError.invalidArgument` for B < 0.
     public func evaluate<S: TensorScalar>(_ samples: Tensor<S>, bootstrapResamples: Int = 20, source: RandomSource) throws -> SampleQualityReport {
         guard bootstrapResamples >= 0 else {
             throw GUDError.invalidArgument("bootstrap resamples must be ≥ 0, got \(bootstrapResamples)")

@@ -18,7 +18,7 @@ public struct DiffusionSetup<Scalar: TensorScalar>: Sendable {
     public let width: Int
     public let channels: Int
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for combinations that do not exist (a positional
+    /// - Throws: `GUDError.invalidArgument` for combinations that do not exist (a positional
     ///   ordering in a basis without positions, a wavelet level count the image does not allow, …).
     public init(space spaceConfig: SpaceConfiguration, schedule scheduleConfig: ScheduleConfiguration, statistics: DatasetStatistics) throws {
         try spaceConfig.validate()
@@ -97,7 +97,7 @@ public struct DiffusionSetup<Scalar: TensorScalar>: Sendable {
     }
 
     /// The schedule with the given softness values (default: the configured ones).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a softness ≤ 0.
+    /// - Throws: `GUDError.invalidArgument` for a softness ≤ 0.
     public func schedule(softness: Double? = nil, secondarySoftness: Double? = nil) throws -> any Schedule<Scalar> {
         let c = scheduleConfiguration
         let s = Scalar(softness ?? c.softness), s2 = Scalar(secondarySoftness ?? c.secondarySoftness)

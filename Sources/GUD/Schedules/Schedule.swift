@@ -33,8 +33,8 @@ extension Schedule {
 
     /// The state at one time per sample: γ and β have shape (batch, width).
     /// - Parameter times: shape (batch), finite.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` unless `times` is a non-empty vector,
-    ///   ``GUDError/nonFinite(_:)`` when a time is NaN or infinite.
+    /// - Throws: `GUDError.shapeMismatch` unless `times` is a non-empty vector,
+    ///   `GUDError.nonFinite` when a time is NaN or infinite.
     public func callAsFunction(times: Tensor<Scalar>) throws -> NoisingState<Scalar> {
         guard times.rank == 1, times.count > 0 else {
             throw GUDError.shapeMismatch("times have shape \(times.shape); expected a non-empty vector (batch)")
@@ -45,7 +45,8 @@ extension Schedule {
         }
     }
 
-    /// The state at one time per sample (see ``callAsFunction(times:)-(Tensor<Scalar>)``).
+    /// The state at one time per sample, the times given as an array: γ and β have shape (batch, width).
+    /// - Throws: as the overload taking a `Tensor` of times.
     public func callAsFunction(times: [Scalar]) throws -> NoisingState<Scalar> {
         try self(times: Tensor(times))
     }

@@ -25,7 +25,7 @@ extension ScheduleFamily {
     /// - Parameters:
     ///   - times: shape (batch), finite.
     ///   - parameters: shape (batch).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the two vectors differ in length or are empty,
+    /// - Throws: `GUDError.shapeMismatch` when the two vectors differ in length or are empty,
     ///   and whatever ``member(_:)`` throws for an invalid parameter.
     public func callAsFunction(times: Tensor<Scalar>, parameters: Tensor<Scalar>) throws -> NoisingState<Scalar> {
         guard times.rank == 1, times.count > 0, parameters.shape == times.shape else {

@@ -43,7 +43,7 @@ public enum LossLog {
     }
 
     /// Reads a log.
-    /// - Throws: ``GUDError/malformedData(_:)`` naming the line that is not a record.
+    /// - Throws: `GUDError.malformedData` naming the line that is not a record.
     public static func read(from url: URL) throws -> [LossRecord] {
         let text = String(decoding: try AtomicFile.read(url), as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)

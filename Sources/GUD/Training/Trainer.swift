@@ -16,7 +16,7 @@ import Foundation
 /// Because nothing else is random, resuming from a checkpoint continues exactly where the run
 /// stopped: the same losses, step for step, as an uninterrupted run (for the same OpenBLAS and
 /// worker thread counts). A non-finite loss or gradient stops training with
-/// ``GUDError/nonFinite(_:)`` before the update, leaving the last good checkpoint in place.
+/// `GUDError.nonFinite` before the update, leaving the last good checkpoint in place.
 public final class Trainer<Scalar: TensorScalar> {
     public let configuration: TrainingConfiguration
     public let run: RunDirectory
@@ -97,7 +97,7 @@ public final class Trainer<Scalar: TensorScalar> {
     public let model: NetworkEpsilonModel<Scalar>
 
     /// Takes one optimisation step and returns its record.
-    /// - Throws: ``GUDError/nonFinite(_:)`` (before updating anything) when the loss or the gradient is not finite.
+    /// - Throws: `GUDError.nonFinite` (before updating anything) when the loss or the gradient is not finite.
     @discardableResult
     public func trainStep() throws -> LossRecord {
         let k = step
@@ -139,7 +139,11 @@ public final class Trainer<Scalar: TensorScalar> {
     /// Trains up to the configured number of steps (or `untilStep`), writing a checkpoint every
     /// `checkpointEvery` steps and at the end. With `maxDuration` (seconds) training stops early
     /// once that much time has passed, after writing a checkpoint.
-    /// - Parameter progress: called after every step.
+    /// - Parameters:
+    ///   - untilStep: stop after this step (default: the configured number of steps, which also bounds it).
+    ///   - maxDuration: a time budget in seconds (default: none).
+    ///   - progress: called after every step.
+    /// - Returns: what the call did: steps taken, time, whether it stopped early, the recent loss.
     public func train(
         untilStep: Int? = nil, maxDuration: Double? = nil, progress: ((LossRecord) -> Void)? = nil
     ) throws -> TrainingSummary {

@@ -33,7 +33,7 @@ public struct MNISTClassifierConfiguration: Codable, Sendable, Equatable {
         strides.reduce((height, width)) { size, s in ((size.0 - 1) / s + 1, (size.1 - 1) / s + 1) }
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` naming the first invalid setting.
+    /// Throws `GUDError.invalidArgument` naming the first invalid setting.
     public func validate() throws {
         func fail(_ m: String) -> GUDError { .invalidArgument("MNIST classifier configuration: \(m)") }
         guard height > 0, width > 0, featureDimension > 0, classes >= 2 else {
