@@ -71,11 +71,23 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),
 
+        // Example programs (Examples/, `swift run TrainOnNPY --help`): they use only `import GUD`,
+        // as a package depending on GUD would; ExamplesTests runs both at a tiny size.
+        .executableTarget(
+            name: "TrainOnNPY",
+            dependencies: ["GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/TrainOnNPY"),
+        .executableTarget(
+            name: "SampleWithCustomSchedule",
+            dependencies: ["GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/SampleWithCustomSchedule"),
+
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),
         .testTarget(
             name: "GUDTests", dependencies: ["GUD", "CZlib"],
             exclude: ["Metrics/frechet_reference.py"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUDCLITests", dependencies: ["gud", "GUD"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["TrainOnNPY", "SampleWithCustomSchedule", "GUD"]),
     ]
 )
