@@ -14,6 +14,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
         case daubechies4
     }
 
+    /// The basis (default: Fourier).
     public var kind: Kind = .fourier
     /// Whether the prior is whitened by the data's per-component standard deviations
     /// (S = √Σ, prior N(0, Σ) in the component basis) or not (S = I, prior N(0, I)).
@@ -23,6 +24,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
     /// Variances below `varianceFloor × max` are raised to that value before whitening (a documented clamp).
     public var varianceFloor: Double = 1e-6
 
+    /// A basis, whitened or not (default: a whitened Fourier basis).
     public init(kind: Kind = .fourier, whitened: Bool = true, levels: Int? = nil) {
         self.kind = kind
         self.whitened = whitened

@@ -4,10 +4,15 @@ import Foundation
 /// run's size and seed. Stored as `config.json` in the run directory; ``load(from:)`` and
 /// ``write(to:)`` round-trip it exactly.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// The training images (default: the bundled MNIST test split).
     public var data = DataConfiguration()
+    /// The basis and prior (default: whitened Fourier).
     public var space = SpaceConfiguration()
+    /// The schedule (default: soft conditioning by variance, softness 1).
     public var schedule = ScheduleConfiguration()
+    /// The ε-network (default: the reference's small U-Net).
     public var network = NetworkConfiguration()
+    /// The optimiser (default: Adam 3e-4 with warm-up, cosine decay and EMA).
     public var optimizer = OptimizerConfiguration()
     /// Images per step.
     public var batchSize: Int = 64
@@ -21,6 +26,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// spec's optional "Gaussian default").
     public var gaussianResidual: Bool = false
 
+    /// The defaults of every field: the README's main job (``mainJob``).
     public init() {}
 
     /// The configuration of the README's main job: a small U-Net on the bundled MNIST in a whitened

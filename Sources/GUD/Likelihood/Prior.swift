@@ -6,6 +6,7 @@
 /// a large γ(1), or, for data of known component variances Σᵢ, use the exact marginal
 /// (``GaussianPrior/marginal(dataVariances:schedule:at:)``).
 public protocol Prior<Scalar> {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
     /// log p(x) per sample for x in compWhite, with respect to the real dataWhite coordinates
     /// (the Lebesgue measure of the N = D·C real degrees of freedom).

@@ -10,6 +10,7 @@ public struct ClassHistogram: Sendable, Equatable, CustomStringConvertible {
     /// The count of every class 0..<K.
     public let counts: [Int]
 
+    /// A histogram of K = `counts.count` classes.
     /// - Throws: `GUDError.invalidArgument` for fewer than two classes or a negative count.
     public init(counts: [Int]) throws {
         guard counts.count >= 2, counts.allSatisfy({ $0 >= 0 }) else {

@@ -14,6 +14,7 @@
 /// The reference features are computed once, at creation. Values are used as given: clip samples to
 /// [−1, 1] first if the sampler can leave that range.
 public final class SampleQuality {
+    /// The classifier whose features and predictions are compared.
     public let classifier: MNISTClassifier<Float>
     /// A name of the reference set, e.g. `mnist`.
     public let referenceName: String
@@ -23,6 +24,8 @@ public final class SampleQuality {
     public let referenceHistogram: ClassHistogram
     let referenceMoments: (mean: Tensor<Double>, covariance: Tensor<Double>)
 
+    /// The metric for a classifier and reference images, whose features and histogram are computed once.
+    ///
     /// - Parameters:
     ///   - classifier: default: the shipped classifier (``MNISTClassifier/bundled()``).
     ///   - reference: images of the classifier's size, at least 2; default: the bundled MNIST test split.

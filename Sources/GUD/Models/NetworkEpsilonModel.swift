@@ -26,6 +26,7 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     /// A time-conditioned network sees `timeScale · t`.
     public let timeScale: Scalar
 
+    /// The model of `network` in `space` (see the type's documentation for `gaussianResidual` and `timeScale`).
     /// - Throws: `GUDError.shapeMismatch` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
     public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, gaussianResidual: Bool = false, timeScale: Scalar = 1) throws {

@@ -19,6 +19,7 @@ public struct BitsPerDimensionReport: Sendable, CustomStringConvertible {
     /// ODE right-hand-side evaluations, summed over batches.
     public let evaluations: Int
 
+    /// One line: the mean with its standard errors, the offset and the number of ODE evaluations.
     public var description: String {
         var s = String(format: "bits/dim: %.4f ± %.4f (standard error over %d images)", mean, standardErrorOverImages, perImage.count)
         if let h = hutchinsonStandardError { s += String(format: " ± %.4f (Hutchinson)", h) }

@@ -3,10 +3,15 @@ import Foundation
 /// A trained model loaded from a run directory: its configuration, the data statistics, the diffusion
 /// setup (space, schedules, data mean) and the network with its EMA (default) or raw weights.
 public final class TrainedModel<Scalar: TensorScalar> {
+    /// The run's files.
     public let run: RunDirectory
+    /// The configuration the run was trained with.
     public let configuration: TrainingConfiguration
+    /// The statistics of the training data.
     public let statistics: DatasetStatistics
+    /// The space, schedules and data mean of the run.
     public let setup: DiffusionSetup<Scalar>
+    /// The ε-network with the checkpoint's weights (EMA or raw, see ``usesEMA``).
     public let network: any EpsilonNetwork<Scalar>
     /// The training step of the checkpoint.
     public let step: Int

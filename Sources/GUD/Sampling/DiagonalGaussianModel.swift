@@ -12,6 +12,7 @@ public struct DiagonalGaussianModel<Scalar: TensorScalar>: EpsilonModel {
     /// Σᵢ, the variance of every whitened component of the data.
     public let variances: [Scalar]
 
+    /// The exact predictor for whitened components of variances Σᵢ, one per component.
     /// - Throws: `GUDError.invalidArgument` for an empty array or a non-positive variance,
     ///   `GUDError.nonFinite` for NaN/∞.
     public init(variances: [Scalar]) throws {

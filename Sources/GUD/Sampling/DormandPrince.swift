@@ -20,6 +20,8 @@ public struct DormandPrince<Scalar: TensorScalar>: Sendable {
     /// The number of attempted steps after which integration fails.
     public var maximumSteps: Int
 
+    /// An integrator with the given tolerances (default 1e-5 each), first step (default automatic)
+    /// and step budget (default 100,000 attempted steps).
     /// - Throws: `GUDError.invalidArgument` unless both tolerances are positive (and finite),
     ///   the initial step (if any) is positive and `maximumSteps` ≥ 1.
     public init(relativeTolerance: Scalar = 1e-5, absoluteTolerance: Scalar = 1e-5,

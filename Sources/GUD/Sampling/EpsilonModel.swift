@@ -11,6 +11,7 @@
 /// (``finiteDifferenceEpsilonAndVJP(dataWhite:state:space:cotangents:)``); a network should supply
 /// the exact products.
 public protocol EpsilonModel<Scalar> {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// ε̂(x) for a batch x in compWhite, shape (batch, D, C) or (batch, D, C, 2); the same shape out.

@@ -11,6 +11,7 @@
 ///
 /// Conforming types implement ``evaluate(at:gamma:beta:)``; schedules are values and `Sendable`.
 public protocol Schedule<Scalar>: Sendable {
+    /// The precision of times and coefficients: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// The number of components with their own γ, or `nil` for a scalar schedule (one γ for all).

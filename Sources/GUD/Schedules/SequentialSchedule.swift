@@ -20,6 +20,8 @@ public struct SequentialSchedule<Scalar: TensorScalar>: Schedule {
     /// The number of offsets.
     public var componentCount: Int? { offsets.count }
 
+    /// A schedule with the given offsets and bounds.
+    ///
     /// - Parameters:
     ///   - gammaMin: γ_min, default −13.
     ///   - gammaMax: γ_max ≥ γ_min, default 5.

@@ -26,6 +26,8 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     /// `true`: components are complex.
     public var isComplex: Bool { true }
 
+    /// The Fourier space over a spatial shape, with an optional whitening scale.
+    ///
     /// - Parameters:
     ///   - shape: the spatial extents, each ≥ 1.
     ///   - scale: Sₖ > 0 per frequency (e.g. √power spectrum), or `nil` for S = I.

@@ -7,6 +7,8 @@ public struct IdentitySpace<Scalar: TensorScalar>: Space {
     /// `false`.
     public var isComplex: Bool { false }
 
+    /// Pixel space of D pixels, with an optional per-pixel whitening scale.
+    ///
     /// - Parameters:
     ///   - dimension: D, the number of pixels (the space axis), ≥ 1.
     ///   - scale: Sᵢ > 0 per pixel, or `nil` for S = I.

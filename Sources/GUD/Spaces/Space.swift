@@ -20,6 +20,7 @@
 /// Conforming types implement the orthonormal transform; whitening, encoding and shape checks are
 /// provided. Every method checks shapes and throws `GUDError.shapeMismatch` with the expected shape.
 public protocol Space<Scalar>: Sendable {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// D, the extent of the space axis (pixels, or components).

@@ -13,6 +13,7 @@ public struct LossRecord: Equatable, Sendable {
     /// Seconds since the run (or its latest resumption) started.
     public var seconds: Double
 
+    /// A record with the given values.
     public init(step: Int, loss: Double, learningRate: Double, gradientNorm: Double, seconds: Double) {
         self.step = step
         self.loss = loss

@@ -18,13 +18,21 @@ import Foundation
 /// worker thread counts). A non-finite loss or gradient stops training with
 /// `GUDError.nonFinite` before the update, leaving the last good checkpoint in place.
 public final class Trainer<Scalar: TensorScalar> {
+    /// The run's configuration (validated).
     public let configuration: TrainingConfiguration
+    /// The run's files.
     public let run: RunDirectory
+    /// The training images.
     public let dataset: ImageDataset<Scalar>
+    /// The statistics of the training images (computed, or read from the run's cache).
     public let statistics: DatasetStatistics
+    /// The space, schedules and data mean built from the configuration and the statistics.
     public let setup: DiffusionSetup<Scalar>
+    /// The ε-network being trained.
     public let network: any EpsilonNetwork<Scalar>
+    /// Adam(W) over the network's parameters.
     public let optimizer: Adam<Scalar>
+    /// The exponential moving average of the weights, used for sampling.
     public let ema: ExponentialMovingAverage<Scalar>
     /// Completed steps.
     public private(set) var step: Int = 0
@@ -217,9 +225,13 @@ public final class Trainer<Scalar: TensorScalar> {
 
 /// What a call of ``Trainer/train(untilStep:maxDuration:progress:)`` did.
 public struct TrainingSummary: Sendable {
+    /// Steps taken by this call.
     public let steps: Int
+    /// The step count of the run after the call.
     public let finalStep: Int
+    /// Wall-clock seconds of the call.
     public let seconds: Double
+    /// Whether the time budget ended the call before the requested step.
     public let stoppedEarly: Bool
     /// The mean loss of the last 100 steps.
     public let recentLoss: Double

@@ -10,15 +10,19 @@ import Foundation
 public struct ClassifierTraining: Codable, Sendable, Equatable {
     /// Passes over the training data.
     public var epochs: Int = 4
+    /// Images per step (default 64).
     public var batchSize: Int = 64
     /// The peak of the learning rate: linear warm-up from 0 over `warmupSteps`, then cosine decay to
     /// `finalLearningRate` at the last step (`LearningRateSchedule.warmupCosine(peak:warmupSteps:totalSteps:final:)`).
     public var learningRate: Double = 2e-3
+    /// Steps of linear warm-up from 0 to `learningRate` (default 200).
     public var warmupSteps: Int = 200
+    /// The learning rate at the last step (default 1e-5).
     public var finalLearningRate: Double = 1e-5
     /// Gradients are clipped to this global norm (`clipGradientsByGlobalNorm(_:maxNorm:)`).
     public var maxGradientNorm: Double = 1
 
+    /// A configuration; the defaults are those of the shipped classifier.
     public init(
         epochs: Int = 4, batchSize: Int = 64, learningRate: Double = 2e-3, warmupSteps: Int = 200,
         finalLearningRate: Double = 1e-5, maxGradientNorm: Double = 1

@@ -19,8 +19,11 @@ import Foundation
 public final class MNISTClassifier<Scalar: TensorScalar> {
     /// The architecture name stored in the weights' metadata (`gud.architecture`).
     public static var architectureName: String { "mnist-classifier" }
+    /// The architecture's settings.
     public let configuration: MNISTClassifierConfiguration
+    /// The weights.
     public let parameters: ParameterStore<Scalar>
+    /// The tape of its passes (one call at a time).
     public let tape: Tape<Scalar>
     /// The metadata of the weights file it was restored from (training seed, epochs, command, test
     /// accuracy, …); empty for a newly built classifier.
