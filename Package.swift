@@ -16,6 +16,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Documentation only (scripts/docs.sh): a command plugin, built only when
+        // `swift package generate-documentation` runs; ordinary builds and tests do not compile it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries, found with pkg-config and installed from the distribution's packages.
@@ -68,11 +71,23 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),
 
+        // Example programs (Examples/, `swift run TrainOnNPY --help`): they use only `import GUD`,
+        // as a package depending on GUD would; ExamplesTests runs both at a tiny size.
+        .executableTarget(
+            name: "TrainOnNPY",
+            dependencies: ["GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/TrainOnNPY"),
+        .executableTarget(
+            name: "SampleWithCustomSchedule",
+            dependencies: ["GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/SampleWithCustomSchedule"),
+
         .testTarget(name: "GUDNumericsTests", dependencies: ["GUDNumerics"]),
         .testTarget(name: "GUDNNTests", dependencies: ["GUDNN"]),
         .testTarget(
             name: "GUDTests", dependencies: ["GUD", "CZlib"],
             exclude: ["Metrics/frechet_reference.py"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUDCLITests", dependencies: ["gud", "GUD"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["TrainOnNPY", "SampleWithCustomSchedule", "GUD"]),
     ]
 )

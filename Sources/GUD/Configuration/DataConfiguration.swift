@@ -15,18 +15,21 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
     public var labelsPath: String?
     /// The largest pixel value of IDX files, mapped to +1 (default 255).
     public var maxValue: Double = 255
-    /// Image height and width for flat `.npy` arrays (N, D).
+    /// Image height for flat `.npy` arrays (N, D) or (N, D, C) (with `width`).
     public var height: Int?
+    /// Image width for flat `.npy` arrays (with `height`).
     public var width: Int?
     /// Use only the first `limit` images.
     public var limit: Int?
     /// Cut `cropCount` random crops of `cropSize × cropSize` pixels from the images.
     public var cropSize: Int?
+    /// The number of crops (with `cropSize`).
     public var cropCount: Int?
 
+    /// A configuration for a data set: `mnist` (default), `digits`, `idx` or `npy` (then set `path`).
     public init(dataset: String = "mnist") { self.dataset = dataset }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for an unknown data set or a missing or inconsistent field.
+    /// Throws `GUDError.invalidArgument` for an unknown data set or a missing or inconsistent field.
     public func validate() throws {
         switch dataset {
         case "idx", "npy":

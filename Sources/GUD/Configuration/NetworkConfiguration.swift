@@ -1,6 +1,7 @@
 /// The ε-network: architecture and size. Its input shape and its conditioning (time, or the
 /// per-component γ vector for schedule families) follow from the data and the schedule.
 public struct NetworkConfiguration: Codable, Equatable, Sendable {
+    /// The kind of network.
     public enum Architecture: String, Codable, CaseIterable, Sendable {
         /// The reference U-Net (convolutions; images).
         case unet
@@ -8,6 +9,7 @@ public struct NetworkConfiguration: Codable, Equatable, Sendable {
         case mlp
     }
 
+    /// The kind of network (default: the U-Net).
     public var architecture: Architecture = .unet
     /// U-Net base channels C (the reference's small network: 8).
     public var baseChannels: Int = 8
@@ -27,6 +29,7 @@ public struct NetworkConfiguration: Codable, Equatable, Sendable {
     /// sinusoidal features resolve t as finely as DDPM's integer steps).
     public var timeScale: Double = 1
 
+    /// A configuration with the defaults of the reference's small U-Net (and an MLP of three 256-wide layers).
     public init(architecture: Architecture = .unet) { self.architecture = architecture }
 
     /// The reference's small U-Net: C = 8, multipliers (1, 2), no attention (28,761 parameters on 28×28).
@@ -42,7 +45,7 @@ public struct NetworkConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Builds the network for images of the given shape.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for sizes the architecture cannot take.
+    /// - Throws: `GUDError.invalidArgument` for sizes the architecture cannot take.
     public func makeNetwork<S: TensorScalar>(
         height: Int, width: Int, channels: Int, conditioning: ConditioningKind, source: RandomSource, as: S.Type = S.self
     ) throws -> any EpsilonNetwork<S> {

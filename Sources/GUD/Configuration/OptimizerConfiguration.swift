@@ -10,13 +10,15 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
     public var warmupSteps: Int = 200
     /// Cosine decay to `finalLearningRateFraction × learningRate` over the run (false: constant after warm-up).
     public var cosineDecay: Bool = true
+    /// The final learning rate as a fraction of the peak (default 0.1).
     public var finalLearningRateFraction: Double = 0.1
     /// EMA half-life in steps.
     public var emaHalfLife: Double = 500
 
+    /// The defaults: Adam 3e-4, no weight decay, clip 1, 200 warm-up steps, cosine decay to 0.1×, EMA half-life 500.
     public init() {}
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for values outside their domain.
+    /// Throws `GUDError.invalidArgument` for values outside their domain.
     public func validate() throws {
         guard learningRate > 0, learningRate.isFinite else { throw GUDError.invalidArgument("learning rate must be positive, got \(learningRate)") }
         guard weightDecay >= 0 else { throw GUDError.invalidArgument("weight decay must be non-negative, got \(weightDecay)") }

@@ -10,6 +10,7 @@
 /// [a_lo, a_hi] (the paper's parametrisation), and for `wavelet-column` also `secondaryARange` for
 /// the column softness.
 public struct ScheduleConfiguration: Codable, Equatable, Sendable {
+    /// The kind of schedule; the raw values are the names used in `config.json` and on the command line.
     public enum Kind: String, Codable, CaseIterable, Sendable {
         /// Scalar γ(t) linear from `gammaMin` (−13.3) to `gammaMax` (5): standard diffusion.
         case linear
@@ -31,11 +32,21 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
 
     /// Which labels order the components of a soft-conditioning schedule.
     public enum Ordering: String, Codable, CaseIterable, Sendable {
-        case variance, column, row, level
+        /// −log Σᵢ: low-variance components noised first, generated last.
+        case variance
+        /// The pixel column (pixel basis) or the column of a wavelet coefficient's support.
+        case column
+        /// The pixel row, or the row of a wavelet coefficient's support.
+        case row
+        /// The wavelet level, coarse scales generated first (wavelet bases only).
+        case level
     }
 
+    /// The kind of schedule (default soft conditioning).
     public var kind: Kind = .softConditioning
+    /// The ordering labels of soft-conditioning and variance-adjusted schedules (default: by variance).
     public var ordering: Ordering = .variance
+    /// The softness s = 1/a (default 1; ∞-like values approach standard diffusion).
     public var softness: Double = 1
     /// The column softness of `wavelet-column`.
     public var secondarySoftness: Double = 1
@@ -50,6 +61,7 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
     /// Clip γ to [gammaMin, gammaMax] (components frozen outside their part of the range).
     public var clip: Bool = false
 
+    /// A schedule of the given kind and softness; the other fields keep their defaults.
     public init(kind: Kind = .softConditioning, softness: Double = 1) {
         self.kind = kind
         self.softness = softness
@@ -67,7 +79,7 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for a non-positive softness, an empty or reversed
+    /// Throws `GUDError.invalidArgument` for a non-positive softness, an empty or reversed
     /// range, or a family on a schedule kind that has no softness.
     public func validate() throws {
         guard softness > 0, secondarySoftness > 0 else {

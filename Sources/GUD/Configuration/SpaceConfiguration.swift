@@ -14,6 +14,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
         case daubechies4
     }
 
+    /// The basis (default: Fourier).
     public var kind: Kind = .fourier
     /// Whether the prior is whitened by the data's per-component standard deviations
     /// (S = √Σ, prior N(0, Σ) in the component basis) or not (S = I, prior N(0, I)).
@@ -23,13 +24,14 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
     /// Variances below `varianceFloor × max` are raised to that value before whitening (a documented clamp).
     public var varianceFloor: Double = 1e-6
 
+    /// A basis, whitened or not (default: a whitened Fourier basis).
     public init(kind: Kind = .fourier, whitened: Bool = true, levels: Int? = nil) {
         self.kind = kind
         self.whitened = whitened
         self.levels = levels
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` for a floor outside (0, 1) or levels below 1.
+    /// Throws `GUDError.invalidArgument` for a floor outside (0, 1) or levels below 1.
     public func validate() throws {
         guard varianceFloor > 0, varianceFloor < 1 else {
             throw GUDError.invalidArgument("variance floor must be in (0, 1), got \(varianceFloor)")
@@ -39,7 +41,7 @@ public struct SpaceConfiguration: Codable, Equatable, Sendable {
 
     /// The wavelet levels used for an image of this size: `levels`, or the largest L ≤ 3 such that
     /// both sides are divisible by 2^L.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the image cannot be halved even once.
+    /// - Throws: `GUDError.invalidArgument` when the image cannot be halved even once.
     public func waveletLevels(height: Int, width: Int) throws -> Int {
         if let levels { return levels }
         var l = 0

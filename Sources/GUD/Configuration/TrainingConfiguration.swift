@@ -4,10 +4,15 @@ import Foundation
 /// run's size and seed. Stored as `config.json` in the run directory; ``load(from:)`` and
 /// ``write(to:)`` round-trip it exactly.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// The training images (default: the bundled MNIST test split).
     public var data = DataConfiguration()
+    /// The basis and prior (default: whitened Fourier).
     public var space = SpaceConfiguration()
+    /// The schedule (default: soft conditioning by variance, softness 1).
     public var schedule = ScheduleConfiguration()
+    /// The ε-network (default: the reference's small U-Net).
     public var network = NetworkConfiguration()
+    /// The optimiser (default: Adam 3e-4 with warm-up, cosine decay and EMA).
     public var optimizer = OptimizerConfiguration()
     /// Images per step.
     public var batchSize: Int = 64
@@ -26,13 +31,14 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// How the network's output is read as ε̂ (and what it is trained on).
     public var parameterization: EpsilonParameterization = .epsilon
 
+    /// The defaults of every field: the README's main job (``mainJob``).
     public init() {}
 
     /// The configuration of the README's main job: a small U-Net on the bundled MNIST in a whitened
     /// Fourier basis with a variance-ordered soft-conditioning schedule.
     public static var mainJob: TrainingConfiguration { TrainingConfiguration() }
 
-    /// Checks every field; the first problem is thrown as ``GUDError/invalidArgument(_:)``.
+    /// Checks every field; the first problem is thrown as `GUDError.invalidArgument`.
     public func validate() throws {
         try data.validate()
         try space.validate()
@@ -56,7 +62,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Reads a configuration file. Missing keys keep their defaults; unknown keys are an error.
-    /// - Throws: ``GUDError/io(_:)`` or ``GUDError/malformedData(_:)`` naming the file and the problem.
+    /// - Throws: `GUDError.io` or `GUDError.malformedData` naming the file and the problem.
     public static func load(from url: URL) throws -> TrainingConfiguration {
         try ConfigurationFile.decode(TrainingConfiguration.self, from: AtomicFile.read(url), defaults: TrainingConfiguration(), what: url.path)
     }

@@ -6,11 +6,15 @@
 /// Because nothing else is remembered, resuming training at step k gives exactly the batches of an
 /// uninterrupted run.
 public struct BatchSampler<Scalar: TensorScalar>: Sendable {
+    /// The images batches are drawn from.
     public let dataset: ImageDataset<Scalar>
+    /// B, images per batch.
     public let batchSize: Int
+    /// The source of the per-epoch permutations.
     public let source: RandomSource
 
-    /// - Throws: when the batch size is not in 1…count.
+    /// A sampler of batches of `batchSize` images of `dataset`.
+    /// - Throws: `GUDError.invalidArgument` when the batch size is not in 1…count.
     public init(dataset: ImageDataset<Scalar>, batchSize: Int, source: RandomSource) throws {
         guard batchSize > 0, batchSize <= dataset.count else {
             throw GUDError.invalidArgument("batch size \(batchSize) must be between 1 and the data set size \(dataset.count)")

@@ -15,18 +15,27 @@ import Foundation
 /// The `fingerprint` identifies the data (shape and a 64-bit hash of the values), so a cache computed
 /// from other data is never used by mistake.
 public struct DatasetStatistics: Sendable {
+    /// The identity of the data: its shape and a 64-bit hash of its values.
     public let fingerprint: String
+    /// N, the number of images.
     public let count: Int
+    /// H, the image height.
     public let height: Int
+    /// W, the image width.
     public let width: Int
+    /// C, the channels per pixel.
     public let channels: Int
     /// μ, shape (1, D, C).
     public let mean: Tensor<Double>
+    /// Σᵢ per pixel (D values): the variances of the pixel basis.
     public let pixelVariances: [Double]
+    /// The eigenvalues of the covariance, largest first (D values): the variances of the PCA basis.
     public let pcaVariances: [Double]
     /// (D, D), rows orthonormal.
     public let pcaComponents: Tensor<Double>
+    /// The mean of |FFT(x − μ)ₖ|² per frequency (D values), symmetric under k → −k.
     public let powerSpectrum: [Double]
+    /// Coefficient variances of the wavelet transforms (D values each), keyed by ``waveletKey(_:levels:)``.
     public let waveletVariances: [String: [Double]]
 
     static let formatName = "gud-statistics-1"
@@ -111,7 +120,7 @@ public struct DatasetStatistics: Sendable {
     public func write(to url: URL) throws { try file().write(to: url.path) }
 
     /// Reads and validates cached statistics.
-    /// - Throws: ``GUDError/malformedData(_:)`` for a file that is not a statistics file or is inconsistent.
+    /// - Throws: `GUDError.malformedData` for a file that is not a statistics file or is inconsistent.
     public init(contentsOf url: URL) throws {
         let f = try SafeTensorsFile(contentsOf: url.path)
         func bad(_ m: String) -> GUDError { .malformedData("\(url.path) is not a valid statistics file: \(m)") }

@@ -21,9 +21,13 @@ public enum BundledDataset: String, CaseIterable, Sendable, Codable {
 /// index r·W + c) and `height`, `width` keep the spatial shape as metadata. Labels, when known,
 /// are one integer per image.
 public struct ImageDataset<Scalar: TensorScalar>: Sendable {
+    /// The images, (count, H·W, C) in [−1, 1].
     public let images: Tensor<Scalar>
+    /// One class label per image, when known.
     public let labels: [Int]?
+    /// H, the image height.
     public let height: Int
+    /// W, the image width.
     public let width: Int
     /// A short description of the source, e.g. "mnist" or a file path.
     public let name: String

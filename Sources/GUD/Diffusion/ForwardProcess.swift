@@ -10,7 +10,7 @@
 ///   - state: the noising state, shared or one row per sample.
 ///   - source: the caller's random source.
 ///   - firstSample: the global index of the first sample of the batch.
-/// - Throws: ``GUDError/shapeMismatch(_:)`` when the state does not broadcast to the batch.
+/// - Throws: `GUDError.shapeMismatch` when the state does not broadcast to the batch.
 public func ouProcess<S: TensorScalar>(
     _ x: DataValue<S>, state: NoisingState<S>, source: RandomSource, firstSample: Int = 0
 ) throws -> (noised: DataValue<S>, noise: DataValue<S>) {
@@ -23,7 +23,7 @@ public func ouProcess<S: TensorScalar>(
 
 /// The forward process with a given real noise draw `realNoise` (batch, D, C) in place of the
 /// random one: z = transformNoise(realNoise), χ̂_t = α χ̂₀ + σ z.
-/// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
+/// - Throws: `GUDError.shapeMismatch` for mismatched shapes.
 public func ouProcess<S: TensorScalar>(
     _ x: DataValue<S>, state: NoisingState<S>, realNoise: Tensor<S>
 ) throws -> (noised: DataValue<S>, noise: DataValue<S>) {
@@ -46,7 +46,7 @@ private func noise<S: TensorScalar>(
 /// The ε-matching loss mean |ε̂ − z|² over all elements, in `compWhite` (|·|² of a complex value
 /// counts re² + im² once): the reference's loss. For an orthonormal U it equals the mean squared
 /// error in `dataWhite`.
-/// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes differ.
+/// - Throws: `GUDError.shapeMismatch` when the shapes differ.
 public func epsilonMatchingLoss<S: TensorScalar>(predicted: DataValue<S>, target: DataValue<S>) throws -> S {
     let p = try predicted.compWhite, z = try target.compWhite
     let squares = try (p - z).sumOfSquares()

@@ -7,13 +7,13 @@
 
 /// The drift of the reverse SDE, −β (x/2 + s) = −½ β x − β s with s = −ε/σ, in compWhite (the
 /// reference's `drift`; the SDE integrates it from t = 1 down to 0).
-/// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
+/// - Throws: `GUDError.shapeMismatch` for mismatched shapes.
 public func reverseSDEDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<S>, state: NoisingState<S>) throws -> Tensor<S> {
     try applyComponentwise(.reverseDrift, epsilon, x: x, state: state)
 }
 
 /// The probability-flow drift f = −½ β (x + s), s = −ε/σ, in compWhite (0 where β = 0).
-/// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
+/// - Throws: `GUDError.shapeMismatch` for mismatched shapes.
 public func probabilityFlowDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<S>, state: NoisingState<S>) throws -> Tensor<S> {
     let layout = try ComponentLayout(shape: x.shape, what: "state")
     let indexer = try state.indexer(for: layout)
@@ -36,7 +36,7 @@ public func probabilityFlowDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<
 /// x ← x + [−β (x/2 + s)] dt + √β · w with s = −ε/σ, where `increment` w is the transformed
 /// Brownian increment (variance |dt|) or `nil` for the drift alone (the Euler mean). Components with
 /// β = 0 are left unchanged.
-/// - Throws: ``GUDError/shapeMismatch(_:)`` for mismatched shapes.
+/// - Throws: `GUDError.shapeMismatch` for mismatched shapes.
 public func eulerMaruyamaStep<S: TensorScalar>(
     _ x: inout Tensor<S>, epsilon: Tensor<S>, increment: Tensor<S>?, state: NoisingState<S>, dt: S
 ) throws {

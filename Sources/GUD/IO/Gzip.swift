@@ -9,7 +9,7 @@ public enum Gzip {
     }
 
     /// The decompressed content of a gzip stream (or of several concatenated gzip members).
-    /// - Throws: ``GUDError/malformedData(_:)`` when the stream is corrupt or ends early.
+    /// - Throws: `GUDError.malformedData` when the stream is corrupt or ends early.
     public static func decompress(_ compressed: Foundation.Data, what: String = "gzip stream") throws -> Foundation.Data {
         // windowBits 15 + 16: gzip wrapper only.
         try inflate(compressed, windowBits: 15 + 16, what: what)

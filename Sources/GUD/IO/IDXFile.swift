@@ -11,7 +11,18 @@ import Foundation
 public struct IDXFile: Sendable {
     /// The IDX element types.
     public enum ElementType: UInt8, Sendable, CaseIterable {
-        case uint8 = 0x08, int8 = 0x09, int16 = 0x0B, int32 = 0x0C, float32 = 0x0D, float64 = 0x0E
+        /// Unsigned bytes (type code 0x08).
+        case uint8 = 0x08
+        /// Signed bytes (0x09).
+        case int8 = 0x09
+        /// Big-endian 16-bit integers (0x0B).
+        case int16 = 0x0B
+        /// Big-endian 32-bit integers (0x0C).
+        case int32 = 0x0C
+        /// Big-endian 32-bit floats (0x0D).
+        case float32 = 0x0D
+        /// Big-endian 64-bit floats (0x0E).
+        case float64 = 0x0E
 
         /// Bytes per element.
         public var size: Int {

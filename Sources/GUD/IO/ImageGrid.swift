@@ -5,11 +5,13 @@ public enum ImageGrid {
     /// - Parameters:
     ///   - images: (count, H·W, C) with C = 1 (gray) or 3 (RGB), values mapped from `range` to 0…255
     ///     and clipped (NaN becomes 0).
-    ///   - height, width: the spatial shape H × W (row-major flattening).
+    ///   - height: H, the number of pixel rows of an image.
+    ///   - width: W, the number of pixel columns (pixel (r, c) at index r·W + c).
     ///   - columns: tiles per row (default: ⌈√count⌉).
-    ///   - padding: border width in pixels between and around tiles.
-    ///   - background: border gray level.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the images do not have H·W pixels or C ∉ {1, 3}.
+    ///   - padding: border width in pixels between and around tiles (default 2).
+    ///   - background: border gray level (default 128).
+    ///   - range: the values mapped to black and white (default −1…1, the range of GUD's images).
+    /// - Throws: `GUDError.shapeMismatch` when the images do not have H·W pixels or C ∉ {1, 3}.
     public static func render<S: TensorScalar>(
         _ images: Tensor<S>, height: Int, width: Int, columns: Int? = nil, padding: Int = 2,
         background: UInt8 = 128, range: ClosedRange<Double> = -1...1

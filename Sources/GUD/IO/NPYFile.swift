@@ -10,7 +10,12 @@ import Foundation
 public struct NPYFile: Sendable {
     /// The element types this reader and writer support.
     public enum ElementType: String, Sendable {
-        case uint8 = "u1", float32 = "f4", float64 = "f8"
+        /// Unsigned bytes (`u1`).
+        case uint8 = "u1"
+        /// 32-bit floats (`f4`).
+        case float32 = "f4"
+        /// 64-bit floats (`f8`).
+        case float64 = "f8"
 
         var size: Int { self == .uint8 ? 1 : self == .float32 ? 4 : 8 }
     }

@@ -6,14 +6,17 @@ import Foundation
 /// interlace), one IDAT chunk with zlib-compressed scanlines (filter type 0 on every row), and IEND;
 /// every chunk carries its CRC-32.
 public struct PNGImage: Sendable, Equatable {
+    /// The width in pixels.
     public let width: Int
+    /// The height in pixels.
     public let height: Int
     /// 1 (grayscale) or 3 (RGB).
     public let channels: Int
     /// Row-major pixels, `channels` bytes each: `height × width × channels` bytes.
     public let pixels: [UInt8]
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a non-positive size, a channel count other
+    /// An image of `width × height` pixels from row-major bytes.
+    /// - Throws: `GUDError.invalidArgument` for a non-positive size, a channel count other
     ///   than 1 or 3, or a pixel count that does not match.
     public init(width: Int, height: Int, channels: Int = 1, pixels: [UInt8]) throws {
         guard width > 0, height > 0, width <= 1 << 24, height <= 1 << 24 else {

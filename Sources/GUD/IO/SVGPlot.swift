@@ -6,22 +6,32 @@ import Foundation
 /// (e.g. a component's ordering label, as the reference tutorial colours schedules), and a colour
 /// bar explains the mapping. Non-finite points break a line instead of corrupting it.
 public struct SVGPlot: Sendable {
+    /// One line.
     public struct Series: Sendable {
+        /// The abscissae.
         public var x: [Double]
+        /// The ordinates, one per abscissa.
         public var y: [Double]
         /// The value that picks the colour (mapped over the range of all series' values).
         public var colorValue: Double
     }
 
+    /// The title above the plot.
     public var title: String
+    /// The label of the horizontal axis.
     public var xLabel: String
+    /// The label of the vertical axis.
     public var yLabel: String
     /// What `colorValue` means, shown beside the colour bar.
     public var colorLabel: String
+    /// The document width in pixels (default 720).
     public var width: Double = 720
+    /// The document height in pixels (default 440).
     public var height: Double = 440
+    /// The lines, in the order added.
     public private(set) var series: [Series] = []
 
+    /// An empty plot with a title and axis labels.
     public init(title: String, xLabel: String, yLabel: String, colorLabel: String = "label") {
         self.title = title
         self.xLabel = xLabel
@@ -29,7 +39,8 @@ public struct SVGPlot: Sendable {
         self.colorLabel = colorLabel
     }
 
-    /// Adds a line. - Throws: when x and y differ in length.
+    /// Adds a line.
+    /// - Throws: `GUDError.shapeMismatch` when x and y differ in length.
     public mutating func addLine(x: [Double], y: [Double], colorValue: Double) throws {
         guard x.count == y.count else {
             throw GUDError.shapeMismatch("plot line has \(x.count) x values and \(y.count) y values")

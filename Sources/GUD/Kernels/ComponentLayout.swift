@@ -11,7 +11,7 @@ struct ComponentLayout: Equatable, Sendable {
     let inner: Int
 
     /// Reads the layout of a tensor of rank ≥ 2.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` naming `what` when the rank is below 2.
+    /// - Throws: `GUDError.shapeMismatch` naming `what` when the rank is below 2.
     init(shape: [Int], what: String) throws {
         guard shape.count >= 2 else {
             throw GUDError.shapeMismatch(
@@ -33,7 +33,7 @@ struct CoefficientIndexer: Sendable {
     let columnStride: Int
 
     /// The indexer for a (rows, width) table applied to `layout`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` unless rows ∈ {1, batch} and width ∈ {1, components}.
+    /// - Throws: `GUDError.shapeMismatch` unless rows ∈ {1, batch} and width ∈ {1, components}.
     init(rows: Int, width: Int, layout: ComponentLayout, what: String) throws {
         guard rows == 1 || rows == layout.batch, width == 1 || width == layout.components else {
             throw GUDError.shapeMismatch(

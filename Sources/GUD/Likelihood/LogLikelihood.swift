@@ -55,10 +55,17 @@ public struct LikelihoodResult<Scalar: TensorScalar> {
 /// slightly above 0). The prior is explicit: see ``Prior`` for the mismatch of N(0, I) at finite γ(1).
 ///
 /// - Parameters:
+///   - model: ε̂ in compWhite; its ``EpsilonModel/epsilonAndVJP(dataWhite:state:space:cotangents:)`` gives the divergence.
+///   - schedule: the noise schedule (validated against the data's space).
 ///   - data: the batch, in any representation of its space.
-///   - tStart, tEnd: the time interval, default 0 → 1.
+///   - divergence: ``DivergenceMethod/exact`` (default; D·C products per evaluation) or Hutchinson's estimator.
+///   - prior: the density at `tEnd` (default ``GaussianPrior/standard``, N(0, I) in compWhite).
+///   - tStart: the time of the data, default 0.
+///   - tEnd: the time of the prior, default 1 (tEnd > tStart).
+///   - relativeTolerance: the ODE solver's relative tolerance, default 1e-5.
+///   - absoluteTolerance: the ODE solver's absolute tolerance, default 1e-5.
 ///   - firstSample: the global index of the first sample (Hutchinson probes).
-/// - Throws: ``GUDError`` for invalid arguments or shapes, or a solver failure.
+/// - Throws: `GUDError` for invalid arguments or shapes, or a solver failure.
 public func logLikelihood<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     model: M, schedule: Sch, data: DataValue<S>, divergence: DivergenceMethod = .exact,
     prior: any Prior<S> = GaussianPrior<S>.standard, tStart: S = 0, tEnd: S = 1,

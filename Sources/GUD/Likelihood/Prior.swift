@@ -6,6 +6,7 @@
 /// a large γ(1), or, for data of known component variances Σᵢ, use the exact marginal
 /// (``GaussianPrior/marginal(dataVariances:schedule:at:)``).
 public protocol Prior<Scalar> {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
     /// log p(x) per sample for x in compWhite, with respect to the real dataWhite coordinates
     /// (the Lebesgue measure of the N = D·C real degrees of freedom).
@@ -26,7 +27,7 @@ public struct GaussianPrior<Scalar: TensorScalar>: Prior {
     public static var standard: GaussianPrior { GaussianPrior(checked: nil) }
 
     /// A prior with variances vᵢ > 0 per component.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for non-positive variances, ``GUDError/nonFinite(_:)``.
+    /// - Throws: `GUDError.invalidArgument` for non-positive variances, `GUDError.nonFinite`.
     public init(variances: [Scalar]) throws {
         try ScheduleValidation.finite(variances, "prior variances")
         if let i = variances.firstIndex(where: { $0 <= 0 }) {
@@ -39,7 +40,7 @@ public struct GaussianPrior<Scalar: TensorScalar>: Prior {
 
     /// The exact marginal at time t of data whose whitened components are independent with
     /// variances Σᵢ (Gaussian data in its PCA basis, say): vᵢ = αᵢ(t)² Σᵢ + σᵢ(t)².
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the schedule's width does not fit.
+    /// - Throws: `GUDError.shapeMismatch` when the schedule's width does not fit.
     public static func marginal<Sch: Schedule>(dataVariances: [Scalar], schedule: Sch, at t: Scalar = 1) throws -> GaussianPrior
     where Sch.Scalar == Scalar {
         let state = schedule(t)

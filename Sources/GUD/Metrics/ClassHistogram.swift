@@ -10,7 +10,8 @@ public struct ClassHistogram: Sendable, Equatable, CustomStringConvertible {
     /// The count of every class 0..<K.
     public let counts: [Int]
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for fewer than two classes or a negative count.
+    /// A histogram of K = `counts.count` classes.
+    /// - Throws: `GUDError.invalidArgument` for fewer than two classes or a negative count.
     public init(counts: [Int]) throws {
         guard counts.count >= 2, counts.allSatisfy({ $0 >= 0 }) else {
             throw GUDError.invalidArgument("a class histogram needs at least 2 classes and counts ≥ 0, got \(counts)")
@@ -19,7 +20,7 @@ public struct ClassHistogram: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The histogram of class indices.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for an index outside `0..<classCount` or `classCount` < 2.
+    /// - Throws: `GUDError.invalidArgument` for an index outside `0..<classCount` or `classCount` < 2.
     public init(classes: [Int], classCount: Int) throws {
         guard classCount >= 2 else { throw GUDError.invalidArgument("a class histogram needs at least 2 classes, got \(classCount)") }
         var counts = [Int](repeating: 0, count: classCount)
@@ -59,7 +60,7 @@ public struct ClassHistogram: Sendable, Equatable, CustomStringConvertible {
 
     /// Half the L1 distance between the shares of two histograms with the same classes (total variation,
     /// in [0, 1]).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the class counts differ.
+    /// - Throws: `GUDError.shapeMismatch` when the class counts differ.
     public func totalVariation(from other: ClassHistogram) throws -> Double {
         guard other.counts.count == counts.count else {
             throw GUDError.shapeMismatch("histograms of \(counts.count) and \(other.counts.count) classes; expected the same classes")

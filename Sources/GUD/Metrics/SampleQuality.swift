@@ -14,6 +14,7 @@
 /// The reference features are computed once, at creation. Values are used as given: clip samples to
 /// [−1, 1] first if the sampler can leave that range.
 public final class SampleQuality {
+    /// The classifier whose features and predictions are compared.
     public let classifier: MNISTClassifier<Float>
     /// A name of the reference set, e.g. `mnist`.
     public let referenceName: String
@@ -23,10 +24,12 @@ public final class SampleQuality {
     public let referenceHistogram: ClassHistogram
     let referenceMoments: (mean: Tensor<Double>, covariance: Tensor<Double>)
 
+    /// The metric for a classifier and reference images, whose features and histogram are computed once.
+    ///
     /// - Parameters:
     ///   - classifier: default: the shipped classifier (``MNISTClassifier/bundled()``).
     ///   - reference: images of the classifier's size, at least 2; default: the bundled MNIST test split.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the reference images do not fit the classifier, and the
+    /// - Throws: `GUDError.shapeMismatch` when the reference images do not fit the classifier, and the
     ///   errors of loading the bundled files.
     public init(classifier: MNISTClassifier<Float>? = nil, reference: ImageDataset<Float>? = nil) throws {
         let classifier = try classifier ?? MNISTClassifier<Float>.bundled()
@@ -45,8 +48,8 @@ public final class SampleQuality {
     ///   - samples: `(N ≥ 2, height · width, 1)` in [−1, 1], Float or Double.
     ///   - bootstrapResamples: B ≥ 0 (0: no error estimate); default 20.
     ///   - source: the source of the bootstrap resamples (resample b uses `source.derived(b)`).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for samples of the wrong shape or fewer than two,
-    ///   ``GUDError/nonFinite(_:)`` for NaN or infinite values, ``GUDError/invalidArgument(_:)`` for B < 0.
+    /// - Throws: `GUDError.shapeMismatch` for samples of the wrong shape or fewer than two,
+    ///   `GUDError.nonFinite` for NaN or infinite values, `GUDError.invalidArgument` for B < 0.
     public func evaluate<S: TensorScalar>(_ samples: Tensor<S>, bootstrapResamples: Int = 20, source: RandomSource) throws -> SampleQualityReport {
         guard bootstrapResamples >= 0 else {
             throw GUDError.invalidArgument("bootstrap resamples must be ≥ 0, got \(bootstrapResamples)")

@@ -8,6 +8,7 @@ public struct SampleQualityReport: Sendable, CustomStringConvertible {
     public var frechetDistance: Double
     /// The standard deviation of d² over the bootstrap resamples (`nil` for fewer than two).
     public var bootstrapStandardDeviation: Double?
+    /// The number of bootstrap resamples of the generated images.
     public var bootstrapResamples: Int
     /// The seed of the source the resamples were drawn from.
     public var bootstrapSeed: UInt64
@@ -15,6 +16,7 @@ public struct SampleQualityReport: Sendable, CustomStringConvertible {
     public var sampleCount: Int
     /// The number of reference images.
     public var referenceCount: Int
+    /// The name of the reference set, e.g. `mnist`.
     public var referenceName: String
     /// The dimension of the classifier features.
     public var featureDimension: Int
@@ -28,6 +30,7 @@ public struct SampleQualityReport: Sendable, CustomStringConvertible {
     /// The number of classes that receive at least half the uniform share of the samples' predictions.
     public var coveredClasses: Int { histogram.coveredClasses(minimumShare: histogram.halfUniformShare) }
 
+    /// A readable summary: the distance with its bootstrap spread, the sizes and the class coverage.
     public var description: String {
         var lines: [String] = []
         var fd = String(format: "Fréchet distance (classifier features, %d-d): %.3f", featureDimension, frechetDistance)

@@ -1,4 +1,4 @@
-/// An ``EpsilonModel`` backed by an ε-network (``EpsilonNetwork``: U-Net, MLP, or one of your own).
+/// An ``EpsilonModel`` backed by an ε-network (`EpsilonNetwork`: U-Net, MLP, or one of your own).
 ///
 /// The network works in **dataWhite**: for a noisy state x in compWhite the model computes
 ///
@@ -27,7 +27,8 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     /// A time-conditioned network sees `timeScale · t`.
     public let timeScale: Scalar
 
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the network's spatial size differs from the
+    /// The model of `network` in `space` (see the type's documentation for `gaussianResidual` and `timeScale`).
+    /// - Throws: `GUDError.shapeMismatch` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
     public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, parameterization: EpsilonParameterization = .epsilon, timeScale: Scalar = 1
     ) throws {

@@ -2,7 +2,9 @@
 /// and prior), the ordering labels, the schedule or schedule family, and the data mean μ that is
 /// subtracted before encoding (the diffusion runs on x − μ; decoding adds μ back).
 public struct DiffusionSetup<Scalar: TensorScalar>: Sendable {
+    /// The basis and prior as configured.
     public let spaceConfiguration: SpaceConfiguration
+    /// The schedule as configured.
     public let scheduleConfiguration: ScheduleConfiguration
     /// The basis and prior.
     public let space: any Space<Scalar>
@@ -14,11 +16,17 @@ public struct DiffusionSetup<Scalar: TensorScalar>: Sendable {
     public let secondaryLabels: [Scalar]?
     /// μ, shape (1, D, C).
     public let mean: Tensor<Scalar>
+    /// H, the image height.
     public let height: Int
+    /// W, the image width (D = H·W).
     public let width: Int
+    /// C, the channels per pixel.
     public let channels: Int
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for combinations that do not exist (a positional
+    /// The space, labels and schedule of a configuration for data with the given statistics: the
+    /// component variances Σᵢ of the basis, floored at `varianceFloor` × the largest (clamped, no
+    /// error), give the whitening scale √Σᵢ and the variance ordering −log Σᵢ.
+    /// - Throws: `GUDError.invalidArgument` for combinations that do not exist (a positional
     ///   ordering in a basis without positions, a wavelet level count the image does not allow, …).
     public init(space spaceConfig: SpaceConfiguration, schedule scheduleConfig: ScheduleConfiguration, statistics: DatasetStatistics) throws {
         try spaceConfig.validate()
@@ -97,7 +105,7 @@ public struct DiffusionSetup<Scalar: TensorScalar>: Sendable {
     }
 
     /// The schedule with the given softness values (default: the configured ones).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a softness ≤ 0.
+    /// - Throws: `GUDError.invalidArgument` for a softness ≤ 0.
     public func schedule(softness: Double? = nil, secondarySoftness: Double? = nil) throws -> any Schedule<Scalar> {
         let c = scheduleConfiguration
         let s = Scalar(softness ?? c.softness), s2 = Scalar(secondarySoftness ?? c.secondarySoftness)

@@ -17,12 +17,14 @@ public enum ImageExtension {
     ///   - model: the trained ε-model of width-W images (H, W from `setup`).
     ///   - schedule: a column-wise schedule (columns generated left to right).
     ///   - setup: the run's diffusion setup; its space must be the pixel basis.
+    ///   - count: the number of images, ≥ 1.
     ///   - targetWidth: ≥ W.
     ///   - shift: new columns per round (1 … W−1; default W/4).
     ///   - source: sample b of round r uses streams derived from (source, round r, b).
-    ///   - steps: Euler–Maruyama steps per window.
+    ///   - steps: Euler–Maruyama steps per window (default 100).
+    ///   - progress: called after every round with (rounds done, rounds in all).
     /// - Returns: images (count, H·targetWidth, C) in data space.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a non-pixel space or impossible sizes.
+    /// - Throws: `GUDError.invalidArgument` for a non-pixel space or impossible sizes.
     public static func extend<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
         model: M, schedule: Sch, setup: DiffusionSetup<S>, count: Int, targetWidth: Int, shift: Int? = nil,
         source: RandomSource, steps: Int = 100, progress: ((Int, Int) -> Void)? = nil

@@ -19,6 +19,7 @@ public struct BitsPerDimensionReport: Sendable, CustomStringConvertible {
     /// ODE right-hand-side evaluations, summed over batches.
     public let evaluations: Int
 
+    /// One line: the mean with its standard errors, the offset and the number of ODE evaluations.
     public var description: String {
         var s = String(format: "bits/dim: %.4f ± %.4f (standard error over %d images)", mean, standardErrorOverImages, perImage.count)
         if let h = hutchinsonStandardError { s += String(format: " ± %.4f (Hutchinson)", h) }
@@ -37,7 +38,18 @@ public enum LikelihoodEvaluation {
     /// with the standard normal prior) gives bits/dim = −log p(x)/(D ln 2) + log₂(levels/2).
     ///
     /// - Parameters:
+    ///   - model: the trained model; its EMA or raw weights as loaded.
+    ///   - images: (N, H·W, C) in [−1, 1], the run's image size.
+    ///   - dequantize: add uniform noise within each quantisation bin (default true).
+    ///   - levels: the number of quantisation levels, ≥ 2 (default 256: 8-bit images).
     ///   - probes: Hutchinson probes per image (≥ 2, drawn from `source.derived("probes")`), or nil for the exact divergence.
+    ///   - tolerance: the ODE solver's relative and absolute tolerance (default 1e-4).
+    ///   - batchSize: images per solver run (default 16).
+    ///   - softness: the schedule member (default: the run's softness).
+    ///   - source: the source of the dequantisation noise and the probes.
+    ///   - progress: called after every batch with the number of images done.
+    /// - Throws: `GUDError.shapeMismatch` for images of another size, `GUDError.invalidArgument` for
+    ///   fewer than 2 levels, and the errors of ``logLikelihood(model:schedule:data:divergence:prior:tStart:tEnd:relativeTolerance:absoluteTolerance:firstSample:)``.
     public static func bitsPerDimension<S: TensorScalar>(
         model: TrainedModel<S>, images: Tensor<S>, dequantize: Bool = true, levels: Int = 256, probes: Int? = 2,
         tolerance: S = 1e-4, batchSize: Int = 16, softness: Double? = nil, source: RandomSource,

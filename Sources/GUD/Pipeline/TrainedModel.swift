@@ -3,10 +3,15 @@ import Foundation
 /// A trained model loaded from a run directory: its configuration, the data statistics, the diffusion
 /// setup (space, schedules, data mean) and the network with its EMA (default) or raw weights.
 public final class TrainedModel<Scalar: TensorScalar> {
+    /// The run's files.
     public let run: RunDirectory
+    /// The configuration the run was trained with.
     public let configuration: TrainingConfiguration
+    /// The statistics of the training data.
     public let statistics: DatasetStatistics
+    /// The space, schedules and data mean of the run.
     public let setup: DiffusionSetup<Scalar>
+    /// The ε-network with the checkpoint's weights (EMA or raw, see ``usesEMA``).
     public let network: any EpsilonNetwork<Scalar>
     /// The training step of the checkpoint.
     public let step: Int
@@ -14,7 +19,7 @@ public final class TrainedModel<Scalar: TensorScalar> {
     public let usesEMA: Bool
 
     /// Loads `config.json`, `statistics.safetensors` and `checkpoint.safetensors` from a run directory.
-    /// - Throws: ``GUDError/io(_:)`` for missing files, ``GUDError/malformedData(_:)`` for files that do
+    /// - Throws: `GUDError.io` for missing files, `GUDError.malformedData` for files that do
     ///   not fit together (another run's statistics, a checkpoint without EMA weights when asked for).
     public init(run directory: URL, useEMA: Bool = true) throws {
         run = RunDirectory(directory)
@@ -53,11 +58,19 @@ public final class TrainedModel<Scalar: TensorScalar> {
     /// `firstSample + i` of `source`, so it is the same whatever the batch.
     ///
     /// - Parameters:
-    ///   - steps: fixed steps for Euler–Maruyama and Heun (step size 1/steps); ignored by RK45.
-    ///   - softness, secondarySoftness: the schedule member (default: the configured softness);
-    ///     a family-trained network can be sampled at any softness.
+    ///   - count: the number of images, ≥ 1.
+    ///   - sampler: Euler–Maruyama (default), Heun or RK45.
+    ///   - steps: fixed steps for Euler–Maruyama and Heun (step size ``startTime``/steps, default 100); ignored by RK45.
+    ///   - source: the caller's random source (prior noise and Brownian increments).
+    ///   - firstSample: the global index of the first image (default 0).
+    ///   - softness: the schedule member (default: the configured softness); a family-trained
+    ///     network can be sampled at any softness.
+    ///   - secondarySoftness: the column softness of the `wavelet-column` schedule (default: the configured one).
     ///   - saveTimes: times at which to keep the (decoded) state, for trajectory pictures.
+    ///   - tolerance: the relative and absolute tolerance of RK45 (default 1e-4).
     ///   - progress: called after every step with (steps done, t).
+    /// - Returns: the images (count, H·W, C) in data space and the decoded states at `saveTimes`.
+    /// - Throws: `GUDError.invalidArgument` for a count or step count below 1, and the sampler's errors.
     public func sample(
         count: Int, sampler: SamplerKind = .eulerMaruyama, steps: Int = 100, source: RandomSource,
         firstSample: Int = 0, softness: Double? = nil, secondarySoftness: Double? = nil,

@@ -12,8 +12,9 @@ public struct DiagonalGaussianModel<Scalar: TensorScalar>: EpsilonModel {
     /// Σᵢ, the variance of every whitened component of the data.
     public let variances: [Scalar]
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for an empty array or a non-positive variance,
-    ///   ``GUDError/nonFinite(_:)`` for NaN/∞.
+    /// The exact predictor for whitened components of variances Σᵢ, one per component.
+    /// - Throws: `GUDError.invalidArgument` for an empty array or a non-positive variance,
+    ///   `GUDError.nonFinite` for NaN/∞.
     public init(variances: [Scalar]) throws {
         guard !variances.isEmpty else { throw GUDError.invalidArgument("no variances; expected one per component") }
         try ScheduleValidation.finite(variances, "variances")

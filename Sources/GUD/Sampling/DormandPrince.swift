@@ -20,7 +20,9 @@ public struct DormandPrince<Scalar: TensorScalar>: Sendable {
     /// The number of attempted steps after which integration fails.
     public var maximumSteps: Int
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` unless both tolerances are positive (and finite),
+    /// An integrator with the given tolerances (default 1e-5 each), first step (default automatic)
+    /// and step budget (default 100,000 attempted steps).
+    /// - Throws: `GUDError.invalidArgument` unless both tolerances are positive (and finite),
     ///   the initial step (if any) is positive and `maximumSteps` ≥ 1.
     public init(relativeTolerance: Scalar = 1e-5, absoluteTolerance: Scalar = 1e-5,
                 initialStep: Scalar? = nil, maximumSteps: Int = 100_000) throws {
@@ -44,11 +46,14 @@ public struct DormandPrince<Scalar: TensorScalar>: Sendable {
     ///
     /// - Parameters:
     ///   - y0: the initial value, finite.
-    ///   - derivative: f(t, y), returning a tensor of y's shape.
+    ///   - t0: the initial time.
+    ///   - t1: the final time (before or after `t0`).
+    ///   - stops: times at which a step must end (for saving), in any order; those outside (t0, t1) are ignored.
+    ///   - f: the derivative f(t, y), returning a tensor of y's shape.
     ///   - afterStep: called after every accepted step with (t, y); return `false` to stop there.
-    /// - Throws: ``GUDError/numericalFailure(_:)`` when the step size underflows or ``maximumSteps``
-    ///   is exceeded, ``GUDError/shapeMismatch(_:)`` when f returns the wrong shape,
-    ///   ``GUDError/nonFinite(_:)`` for a non-finite start, and whatever f throws.
+    /// - Throws: `GUDError.numericalFailure` when the step size underflows or ``maximumSteps``
+    ///   is exceeded, `GUDError.shapeMismatch` when f returns the wrong shape,
+    ///   `GUDError.nonFinite` for a non-finite start, and whatever f throws.
     public func integrate(
         _ y0: Tensor<Scalar>, from t0: Scalar, to t1: Scalar, stops: [Scalar] = [],
         derivative f: (Scalar, Tensor<Scalar>) throws -> Tensor<Scalar>,

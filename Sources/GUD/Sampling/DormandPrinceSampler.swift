@@ -9,10 +9,20 @@
 /// the whole batch, so a sample agrees across batch sizes to the tolerances (not bit for bit).
 ///
 /// - Parameters:
-///   - relativeTolerance, absoluteTolerance: the solver's tolerances, default 1e-5 each.
-///   - others: as ``sampleEulerMaruyama(model:schedule:space:start:source:stepSize:tStart:tEnd:firstSample:saveTimes:progress:)``.
-/// - Throws: ``GUDError`` for invalid arguments, shapes, model output of the wrong shape, or a
-///   solver failure (``GUDError/numericalFailure(_:)``).
+///   - model: ε̂ in compWhite.
+///   - schedule: the noise schedule (validated against the space).
+///   - space: the diffusion space.
+///   - start: prior noise for a number of samples, or a given compWhite state.
+///   - source: the caller's random source (prior noise only).
+///   - relativeTolerance: the solver's relative tolerance, default 1e-5.
+///   - absoluteTolerance: the solver's absolute tolerance, default 1e-5.
+///   - tStart: the initial time, default 1.
+///   - tEnd: the final time, default 0.
+///   - firstSample: the global index of the first sample.
+///   - saveTimes: times in the interval at which to save the state (the solver lands on each).
+///   - progress: called after every accepted step; return `.stop` to end early.
+/// - Throws: `GUDError` for invalid arguments, shapes, model output of the wrong shape, or a
+///   solver failure (`GUDError.numericalFailure`).
 public func sampleDormandPrince<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     model: M, schedule: Sch, space: any Space<S>, start: SamplerStart<S>, source: RandomSource,
     relativeTolerance: S = 1e-5, absoluteTolerance: S = 1e-5, tStart: S = 1, tEnd: S = 0,

@@ -11,6 +11,7 @@
 /// (``finiteDifferenceEpsilonAndVJP(dataWhite:state:space:cotangents:)``); a network should supply
 /// the exact products.
 public protocol EpsilonModel<Scalar> {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// ε̂(x) for a batch x in compWhite, shape (batch, D, C) or (batch, D, C, 2); the same shape out.
@@ -18,7 +19,12 @@ public protocol EpsilonModel<Scalar> {
 
     /// η(y) = U† ε̂(U y) and, for every cotangent vₖ (each shaped like y), the vector–Jacobian
     /// product vₖᵀ ∂η/∂y, per sample (the Jacobian of sample b involves only sample b).
-    /// - Parameter y: dataWhite values (batch, D, C).
+    /// - Parameters:
+    ///   - y: dataWhite values (batch, D, C).
+    ///   - state: the noising state of the batch.
+    ///   - space: the space whose U relates dataWhite and compWhite.
+    ///   - cotangents: the vectors vₖ, each of y's shape (none: only η(y) is computed).
+    /// - Returns: η(y) and one product per cotangent, each of y's shape.
     func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,
         cotangents: [Tensor<Scalar>]

@@ -21,11 +21,12 @@
 ///   - start: prior noise for a number of samples, or a given compWhite state.
 ///   - source: the caller's random source.
 ///   - stepSize: |dt| > 0, default 0.01.
-///   - tStart, tEnd: the time interval, default 1 → 0 (tStart > tEnd).
+///   - tStart: the initial time, default 1.
+///   - tEnd: the final time, default 0 (tStart > tEnd).
 ///   - firstSample: the global index of the first sample (for drawing a large set in batches).
 ///   - saveTimes: times in the interval at which to save the state (the first grid time at or past each).
 ///   - progress: called after every step; return `.stop` to end early.
-/// - Throws: ``GUDError`` for invalid arguments, shapes, or model output of the wrong shape.
+/// - Throws: `GUDError` for invalid arguments, shapes, or model output of the wrong shape.
 public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     model: M, schedule: Sch, space: any Space<S>, start: SamplerStart<S>, source: RandomSource,
     stepSize: S = 0.01, tStart: S = 1, tEnd: S = 0, firstSample: Int = 0, saveTimes: [S] = [],

@@ -11,7 +11,7 @@
 /// encodes data into noise (start from ``SamplerStart/compWhite(_:)``).
 ///
 /// - Parameters: as ``sampleEulerMaruyama(model:schedule:space:start:source:stepSize:tStart:tEnd:firstSample:saveTimes:progress:)``.
-/// - Throws: ``GUDError`` for invalid arguments, shapes, or model output of the wrong shape.
+/// - Throws: `GUDError` for invalid arguments, shapes, or model output of the wrong shape.
 public func sampleHeun<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
     model: M, schedule: Sch, space: any Space<S>, start: SamplerStart<S>, source: RandomSource,
     stepSize: S = 0.01, tStart: S = 1, tEnd: S = 0, firstSample: Int = 0, saveTimes: [S] = [],

@@ -9,8 +9,8 @@ public enum TimeGrid {
     /// each term from the start rather than by repeated addition, in the working precision. For
     /// stepSize 0.01 from 1 to 0 this gives exactly 100 steps, equal to the reference's grid in
     /// Float and in Double.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` unless stepSize > 0 and start ≠ end,
-    ///   ``GUDError/nonFinite(_:)`` for non-finite arguments.
+    /// - Throws: `GUDError.invalidArgument` unless stepSize > 0 and start ≠ end,
+    ///   `GUDError.nonFinite` for non-finite arguments.
     public static func uniform<S: TensorScalar>(from start: S, to end: S, stepSize: S) throws -> [S] {
         guard start.isFinite, end.isFinite, stepSize.isFinite else {
             throw GUDError.nonFinite("time grid from \(start) to \(end) with step \(stepSize); expected finite values")

@@ -16,7 +16,8 @@ public struct CosineSchedule<Scalar: TensorScalar>: Schedule {
     /// `nil`: a scalar schedule.
     public var componentCount: Int? { nil }
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` unless s is finite and ≥ 0.
+    /// The cosine schedule with offset s (default 0.008).
+    /// - Throws: `GUDError.invalidArgument` unless s is finite and ≥ 0.
     public init(s: Scalar = 0.008) throws {
         guard s.isFinite, s >= 0 else {
             throw GUDError.invalidArgument("cosine schedule offset s = \(s); expected a finite s ≥ 0")

@@ -28,7 +28,7 @@ public struct GammaSchedule<Scalar: TensorScalar>: Schedule {
 
     /// A component-wise schedule: `gamma(t)` and `derivative(t)` return one value per component.
     /// Arrays of another length than `componentCount` trap at evaluation (a programming error).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when `componentCount` < 1.
+    /// - Throws: `GUDError.invalidArgument` when `componentCount` < 1.
     public init(
         componentCount: Int, gamma: @escaping @Sendable (Double) -> [Double],
         derivative: @escaping @Sendable (Double) -> [Double]

@@ -22,7 +22,7 @@ public struct LinearSchedule<Scalar: TensorScalar>: Schedule {
     public let deltaGamma: [Scalar]
 
     /// A scalar schedule (one γ for every component).
-    /// - Throws: ``GUDError/nonFinite(_:)`` for non-finite endpoints, ``GUDError/invalidArgument(_:)``
+    /// - Throws: `GUDError.nonFinite` for non-finite endpoints, `GUDError.invalidArgument`
     ///   when γ_max < γ_min (β must not be negative).
     public init(gammaMin: Scalar = -13.3, gammaMax: Scalar = 5) throws {
         try self.init(validating: [gammaMin], [gammaMax], clip: nil, componentCount: nil)
@@ -34,8 +34,8 @@ public struct LinearSchedule<Scalar: TensorScalar>: Schedule {
     ///   - gammaMin: γ_min,ᵢ for each of the D components.
     ///   - gammaMax: γ_max,ᵢ ≥ γ_min,ᵢ, D values.
     ///   - clip: bounds with 1 or D values each, or `nil`.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for empty or mismatched arrays or γ_max < γ_min,
-    ///   ``GUDError/nonFinite(_:)`` for non-finite endpoints.
+    /// - Throws: `GUDError.invalidArgument` for empty or mismatched arrays or γ_max < γ_min,
+    ///   `GUDError.nonFinite` for non-finite endpoints.
     public init(gammaMin: [Scalar], gammaMax: [Scalar], clip: ClipBounds<Scalar>? = nil) throws {
         try self.init(validating: gammaMin, gammaMax, clip: clip, componentCount: gammaMin.count)
     }
@@ -101,13 +101,13 @@ public struct ClipBounds<Scalar: TensorScalar>: Sendable, Equatable {
     public let upper: [Scalar]
 
     /// Bounds shared by every component; ±∞ leaves a side open.
-    /// - Throws: ``GUDError/nonFinite(_:)`` for NaN, ``GUDError/invalidArgument(_:)`` when lower > upper.
+    /// - Throws: `GUDError.nonFinite` for NaN, `GUDError.invalidArgument` when lower > upper.
     public init(lower: Scalar, upper: Scalar) throws {
         try self.init(lower: [lower], upper: [upper])
     }
 
     /// Per-component bounds (1 or D values each); ±∞ leaves a side open.
-    /// - Throws: ``GUDError/nonFinite(_:)`` for NaN, ``GUDError/invalidArgument(_:)`` when a lower bound
+    /// - Throws: `GUDError.nonFinite` for NaN, `GUDError.invalidArgument` when a lower bound
     ///   exceeds its upper bound, the arrays are empty, or their counts differ (other than 1).
     public init(lower: [Scalar], upper: [Scalar]) throws {
         guard !lower.isEmpty, !upper.isEmpty,

@@ -33,7 +33,7 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
     ///   - t: shape (rows).
     ///   - gamma: shape (rows, width); ±∞ is allowed (clean data, pure noise).
     ///   - beta: shape (rows, width), the same as `gamma`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes disagree, ``GUDError/nonFinite(_:)``
+    /// - Throws: `GUDError.shapeMismatch` when the shapes disagree, `GUDError.nonFinite`
     ///   when t is not finite or γ or β holds NaN.
     public init(t: Tensor<Scalar>, gamma: Tensor<Scalar>, beta: Tensor<Scalar>) throws {
         guard gamma.rank == 2, gamma.shape[0] > 0, gamma.shape[1] > 0 else {
@@ -88,7 +88,7 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
     /// coordinates (`compWhite`; Σᵢ = 1 for a whitened space).
     ///
     /// - Parameter variances: D values; the result has shape (rows, D) (a scalar state is broadcast).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the state is component-wise with a width other than D.
+    /// - Throws: `GUDError.shapeMismatch` when the state is component-wise with a width other than D.
     public func trueSNR(variances: [Scalar]) throws -> Tensor<Scalar> {
         let d = variances.count
         guard width == 1 || width == d else {
@@ -107,13 +107,13 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
 
     /// γ expanded to one row per sample and one column per component, shape (batch, components):
     /// the conditioning input of a network that serves a whole schedule family.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the state does not broadcast to that shape.
+    /// - Throws: `GUDError.shapeMismatch` when the state does not broadcast to that shape.
     public func gammaPerSample(batch: Int, components: Int) throws -> Tensor<Scalar> {
         try expand(gamma, batch: batch, components: components, what: "γ")
     }
 
     /// The time of every sample, shape (batch).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the state has neither 1 nor `batch` rows.
+    /// - Throws: `GUDError.shapeMismatch` when the state has neither 1 nor `batch` rows.
     public func timesPerSample(batch: Int) throws -> Tensor<Scalar> {
         guard rows == 1 || rows == batch else {
             throw GUDError.shapeMismatch("the state has \(rows) rows; expected 1 or the batch size \(batch)")

@@ -11,6 +11,7 @@
 ///
 /// Conforming types implement ``evaluate(at:gamma:beta:)``; schedules are values and `Sendable`.
 public protocol Schedule<Scalar>: Sendable {
+    /// The precision of times and coefficients: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// The number of components with their own γ, or `nil` for a scalar schedule (one γ for all).
@@ -33,8 +34,8 @@ extension Schedule {
 
     /// The state at one time per sample: γ and β have shape (batch, width).
     /// - Parameter times: shape (batch), finite.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` unless `times` is a non-empty vector,
-    ///   ``GUDError/nonFinite(_:)`` when a time is NaN or infinite.
+    /// - Throws: `GUDError.shapeMismatch` unless `times` is a non-empty vector,
+    ///   `GUDError.nonFinite` when a time is NaN or infinite.
     public func callAsFunction(times: Tensor<Scalar>) throws -> NoisingState<Scalar> {
         guard times.rank == 1, times.count > 0 else {
             throw GUDError.shapeMismatch("times have shape \(times.shape); expected a non-empty vector (batch)")
@@ -45,7 +46,8 @@ extension Schedule {
         }
     }
 
-    /// The state at one time per sample (see ``callAsFunction(times:)-(Tensor<Scalar>)``).
+    /// The state at one time per sample, the times given as an array: γ and β have shape (batch, width).
+    /// - Throws: as the overload taking a `Tensor` of times.
     public func callAsFunction(times: [Scalar]) throws -> NoisingState<Scalar> {
         try self(times: Tensor(times))
     }

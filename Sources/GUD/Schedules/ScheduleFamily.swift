@@ -9,7 +9,9 @@
 /// let state = try family(times: t, parameters: softness)   // γ, β: (batch, D)
 /// ```
 public protocol ScheduleFamily<Scalar>: Sendable {
+    /// The precision of times and coefficients: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
+    /// The schedule type of one member.
     associatedtype Member: Schedule where Member.Scalar == Scalar
 
     /// The number of components of every member.
@@ -25,7 +27,7 @@ extension ScheduleFamily {
     /// - Parameters:
     ///   - times: shape (batch), finite.
     ///   - parameters: shape (batch).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the two vectors differ in length or are empty,
+    /// - Throws: `GUDError.shapeMismatch` when the two vectors differ in length or are empty,
     ///   and whatever ``member(_:)`` throws for an invalid parameter.
     public func callAsFunction(times: Tensor<Scalar>, parameters: Tensor<Scalar>) throws -> NoisingState<Scalar> {
         guard times.rank == 1, times.count > 0, parameters.shape == times.shape else {
@@ -58,6 +60,7 @@ public struct SoftConditioningFamily<Scalar: TensorScalar>: ScheduleFamily {
     /// The number of labels.
     public var componentCount: Int { labels.count }
 
+    /// The family of soft-conditioning schedules over `labels`, one member per softness.
     /// - Throws: as ``softConditioningSchedule(labels:gammaMinTarget:gammaMaxTarget:softness:clip:)`` at softness 1.
     public init(labels: [Scalar], gammaMinTarget: Scalar = -7, gammaMaxTarget: Scalar = 3, clip: Bool = false) throws {
         _ = try componentwiseLinearEndpoints(labels: labels, gammaMinTarget: gammaMinTarget, gammaMaxTarget: gammaMaxTarget)
@@ -89,6 +92,7 @@ public struct VarianceAdjustedFamily<Scalar: TensorScalar>: ScheduleFamily {
     /// The number of variances.
     public var componentCount: Int { variances.count }
 
+    /// The family of variance-adjusted schedules for `variances`, one member per softness.
     /// - Throws: as ``varianceAdjustedSchedule(variances:gammaMinTarget:gammaMaxTarget:softness:ordering:clip:)`` at softness 1.
     public init(variances: [Scalar], ordering: [Scalar]? = nil, gammaMinTarget: Scalar = -7, gammaMaxTarget: Scalar = 3) throws {
         _ = try varianceAdjustedSchedule(

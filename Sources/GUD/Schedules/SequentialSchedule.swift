@@ -20,12 +20,14 @@ public struct SequentialSchedule<Scalar: TensorScalar>: Schedule {
     /// The number of offsets.
     public var componentCount: Int? { offsets.count }
 
+    /// A schedule with the given offsets and bounds.
+    ///
     /// - Parameters:
     ///   - gammaMin: γ_min, default −13.
     ///   - gammaMax: γ_max ≥ γ_min, default 5.
     ///   - offsets: τᵢ, finite; shifted so that the smallest is 0.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for empty offsets or γ_max < γ_min,
-    ///   ``GUDError/nonFinite(_:)`` for non-finite values.
+    /// - Throws: `GUDError.invalidArgument` for empty offsets or γ_max < γ_min,
+    ///   `GUDError.nonFinite` for non-finite values.
     public init(gammaMin: Scalar = -13, gammaMax: Scalar = 5, offsets: [Scalar]) throws {
         try ScheduleValidation.nonEmpty(offsets, "offsets")
         try ScheduleValidation.finite(offsets, "offsets")
@@ -69,8 +71,8 @@ public struct SequentialSchedule<Scalar: TensorScalar>: Schedule {
 /// Softness → ∞ gives τ = 0 (standard diffusion); softness ≤ 1 the maximal separation 0.99
 /// (fully sequential). (The reference implementation computes τ_max = 1 − 1/softness, the opposite
 /// of its own documentation; both agree at softness 2.)
-/// - Throws: ``GUDError/invalidArgument(_:)`` for empty labels or softness ≤ 0,
-///   ``GUDError/nonFinite(_:)`` for non-finite labels.
+/// - Throws: `GUDError.invalidArgument` for empty labels or softness ≤ 0,
+///   `GUDError.nonFinite` for non-finite labels.
 public func sequentialOffsets<S: TensorScalar>(labels: [S], softness: S = 2) throws -> [S] {
     try ScheduleValidation.nonEmpty(labels, "labels")
     try ScheduleValidation.finite(labels, "labels")
@@ -91,7 +93,7 @@ public func sequentialSchedule<S: TensorScalar>(
 
 /// Column-by-column generation of a rows × columns grid flattened row-major (pixel (r, c) has
 /// index r · columns + c and label c): column 0 is generated first.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
+/// - Throws: `GUDError.invalidArgument` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
 public func columnSchedule<S: TensorScalar>(
     rows: Int, columns: Int, gammaMin: S = -13, gammaMax: S = 5, softness: S = 2
 ) throws -> SequentialSchedule<S> {
@@ -102,7 +104,7 @@ public func columnSchedule<S: TensorScalar>(
 
 /// Row-by-row generation of a rows × columns grid flattened row-major (pixel (r, c) has label r):
 /// row 0 is generated first.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
+/// - Throws: `GUDError.invalidArgument` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
 public func rowSchedule<S: TensorScalar>(
     rows: Int, columns: Int, gammaMin: S = -13, gammaMax: S = 5, softness: S = 2
 ) throws -> SequentialSchedule<S> {

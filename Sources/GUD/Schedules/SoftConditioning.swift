@@ -16,8 +16,8 @@
 ///   - gammaMinTarget: γ̃_min (the paper's γ̃_denoise), default −7.
 ///   - gammaMaxTarget: γ̃_max (γ̃_noise), default 3.
 ///   - softness: s > 0; `.infinity` gives every component the same endpoints. Default 1.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for empty labels or s ≤ 0,
-///   ``GUDError/nonFinite(_:)`` for non-finite labels or targets.
+/// - Throws: `GUDError.invalidArgument` for empty labels or s ≤ 0,
+///   `GUDError.nonFinite` for non-finite labels or targets.
 public func componentwiseLinearEndpoints<S: TensorScalar>(
     labels: [S], gammaMinTarget: S = -7, gammaMaxTarget: S = 3, softness: S = 1
 ) throws -> (gammaMin: [S], gammaMax: [S]) {
@@ -69,9 +69,13 @@ public func softConditioningSchedule<S: TensorScalar>(
 ///
 /// - Parameters:
 ///   - variances: Σᵢ > 0, one per component.
+///   - gammaMinTarget: γ̃_min, default −7.
+///   - gammaMaxTarget: γ̃_max, default 3.
+///   - softness: s > 0, default 1.
 ///   - ordering: oᵢ, one per component, or `nil` for −log Σᵢ.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for non-positive variances, s ≤ 0 or mismatched counts,
-///   ``GUDError/nonFinite(_:)`` for non-finite values.
+///   - clip: clip each component to its own [γ_min,ᵢ, γ_max,ᵢ] (default false).
+/// - Throws: `GUDError.invalidArgument` for non-positive variances, s ≤ 0 or mismatched counts,
+///   `GUDError.nonFinite` for non-finite values.
 public func varianceAdjustedSchedule<S: TensorScalar>(
     variances: [S], gammaMinTarget: S = -7, gammaMaxTarget: S = 3, softness: S = 1,
     ordering: [S]? = nil, clip: Bool = false
@@ -98,8 +102,8 @@ public func varianceAdjustedSchedule<S: TensorScalar>(
 /// Used with softness 1 (see ``hierarchicalSchedule(primaryLabels:primarySoftness:secondaryLabels:secondarySoftness:gammaMinTarget:gammaMaxTarget:clip:)``),
 /// the offsets of the two orderings add: e.g. the wavelet level (coarse scales first) with one
 /// softness and the column within the image with another — the paper's Haar experiment.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for mismatched or empty labels or a softness ≤ 0,
-///   ``GUDError/nonFinite(_:)`` for non-finite labels.
+/// - Throws: `GUDError.invalidArgument` for mismatched or empty labels or a softness ≤ 0,
+///   `GUDError.nonFinite` for non-finite labels.
 public func hierarchicalLabels<S: TensorScalar>(
     primary: [S], primarySoftness: S, secondary: [S], secondarySoftness: S
 ) throws -> [S] {

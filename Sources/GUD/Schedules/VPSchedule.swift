@@ -17,7 +17,8 @@ public struct VPSchedule<Scalar: TensorScalar>: Schedule {
     /// `nil`: a scalar schedule.
     public var componentCount: Int? { nil }
 
-    /// - Throws: ``GUDError/nonFinite(_:)`` for non-finite rates, ``GUDError/invalidArgument(_:)``
+    /// The VP schedule with rates from β_min (default 0.1) to β_max (default 20).
+    /// - Throws: `GUDError.nonFinite` for non-finite rates, `GUDError.invalidArgument`
     ///   unless 0 ≤ β_min ≤ β_max and β_max > 0.
     public init(betaMin: Scalar = 0.1, betaMax: Scalar = 20) throws {
         try ScheduleValidation.finite(betaMin, "β_min")

@@ -26,13 +26,15 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     /// `true`: components are complex.
     public var isComplex: Bool { true }
 
+    /// The Fourier space over a spatial shape, with an optional whitening scale.
+    ///
     /// - Parameters:
     ///   - shape: the spatial extents, each ≥ 1.
     ///   - scale: Sₖ > 0 per frequency (e.g. √power spectrum), or `nil` for S = I.
     ///   - checkSymmetry: whether to require S₋ₖ = Sₖ here and symmetric schedules in ``validate(schedule:)``.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for an empty shape, a non-positive scale or an
-    ///   asymmetric scale, ``GUDError/shapeMismatch(_:)`` for a scale of the wrong length,
-    ///   ``GUDError/nonFinite(_:)``.
+    /// - Throws: `GUDError.invalidArgument` for an empty shape, a non-positive scale or an
+    ///   asymmetric scale, `GUDError.shapeMismatch` for a scale of the wrong length,
+    ///   `GUDError.nonFinite`.
     public init(shape: [Int], scale: [Scalar]? = nil, checkSymmetry: Bool = true) throws {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
             throw GUDError.invalidArgument("Fourier space shape \(shape); expected one or more positive extents")

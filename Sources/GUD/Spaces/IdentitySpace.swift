@@ -7,11 +7,13 @@ public struct IdentitySpace<Scalar: TensorScalar>: Space {
     /// `false`.
     public var isComplex: Bool { false }
 
+    /// Pixel space of D pixels, with an optional per-pixel whitening scale.
+    ///
     /// - Parameters:
     ///   - dimension: D, the number of pixels (the space axis), ≥ 1.
     ///   - scale: Sᵢ > 0 per pixel, or `nil` for S = I.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for D < 1 or a non-positive scale,
-    ///   ``GUDError/shapeMismatch(_:)`` for a scale of the wrong length, ``GUDError/nonFinite(_:)``.
+    /// - Throws: `GUDError.invalidArgument` for D < 1 or a non-positive scale,
+    ///   `GUDError.shapeMismatch` for a scale of the wrong length, `GUDError.nonFinite`.
     public init(dimension: Int, scale: [Scalar]? = nil) throws {
         guard dimension >= 1 else {
             throw GUDError.invalidArgument("dimension is \(dimension); expected at least 1")

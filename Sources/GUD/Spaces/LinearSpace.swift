@@ -4,7 +4,7 @@
 /// Build it from explicit components, from a covariance (LAPACKE `?syevd`: eigenvalues ascending,
 /// row i of U the unit eigenvector of λᵢ, as the reference's `LinearSpace.from_covariance`), or
 /// from a data set (the covariance of the mean-subtracted data). Eigenvector signs are made
-/// deterministic by ``SymmetricEigendecomposition`` (largest entry positive).
+/// deterministic by `SymmetricEigendecomposition` (largest entry positive).
 public struct LinearSpace<Scalar: TensorScalar>: Space {
     /// U, shape (D, D): row i is component i.
     public let components: Tensor<Scalar>
@@ -21,11 +21,11 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
     /// A space from explicit components and scale.
     ///
     /// - Parameters:
-    ///   - components: (D, D), orthogonal: max |U Uᵀ − I| ≤ `orthogonalityTolerance`
-    ///     (default √ε_mach · √D), finite.
+    ///   - components: (D, D), orthogonal (max |U Uᵀ − I| ≤ `orthogonalityTolerance`), finite.
     ///   - scale: Sᵢ > 0, D values, or `nil` for S = I.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` unless U is square and the scale has D values,
-    ///   ``GUDError/nonFinite(_:)`` for NaN/∞, ``GUDError/invalidArgument(_:)`` when U is not
+    ///   - orthogonalityTolerance: the largest accepted |U Uᵀ − I| entry, or `nil` for √ε_mach · √D.
+    /// - Throws: `GUDError.shapeMismatch` unless U is square and the scale has D values,
+    ///   `GUDError.nonFinite` for NaN/∞, `GUDError.invalidArgument` when U is not
     ///   orthogonal or a scale is not positive.
     public init(components: Tensor<Scalar>, scale: [Scalar]? = nil, orthogonalityTolerance: Scalar? = nil) throws {
         try self.init(components: components, scale: scale, variances: nil, tolerance: orthogonalityTolerance)
@@ -56,7 +56,7 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
     ///   - whiten: whether S = √λ (a whitened prior) or S = I (unwhitened).
     ///   - floor: the treatment of eigenvalues below a fraction of the largest (tiny or negative
     ///     ones); the clamped values become ``variances`` and, when whitening, the scale.
-    /// - Throws: as ``SymmetricEigendecomposition``, and ``GUDError/invalidArgument(_:)`` when an
+    /// - Throws: as `SymmetricEigendecomposition`, and `GUDError.invalidArgument` when an
     ///   eigenvalue is below a `.reject` floor.
     public init(covariance: Tensor<Scalar>, whiten: Bool = true, floor: VarianceFloor<Scalar> = .default) throws {
         let eig = try SymmetricEigendecomposition(covariance)
@@ -67,7 +67,7 @@ public struct LinearSpace<Scalar: TensorScalar>: Space {
 
     /// The PCA space of a data set (N, D, C): the covariance of the mean-subtracted data, pooled
     /// over channels and normalised by N · C, then as ``init(covariance:whiten:floor:)``.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for a wrong shape, ``GUDError/nonFinite(_:)`` for NaN/∞.
+    /// - Throws: `GUDError.shapeMismatch` for a wrong shape, `GUDError.nonFinite` for NaN/∞.
     public init(data: Tensor<Scalar>, whiten: Bool = true, floor: VarianceFloor<Scalar> = .default) throws {
         try self.init(covariance: sampleCovariance(data), whiten: whiten, floor: floor)
     }

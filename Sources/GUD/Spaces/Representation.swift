@@ -10,7 +10,14 @@
 /// They form a chain data ↔ comp ↔ compWhite ↔ dataWhite along which ``DataValue`` and
 /// ``ScoreValue`` convert.
 public enum Representation: String, CaseIterable, Sendable, Hashable {
-    case data, comp, compWhite, dataWhite
+    /// φ, the data (batch, D, C).
+    case data
+    /// χ = U φ, the components.
+    case comp
+    /// χ̂ = S⁻¹ χ, the whitened components, where the diffusion runs.
+    case compWhite
+    /// φ̂ = U† χ̂, the whitened data, where networks work.
+    case dataWhite
 
     /// The position on the conversion chain.
     var chainIndex: Int {

@@ -12,7 +12,7 @@ public struct ScoreValue<Scalar: TensorScalar>: Sendable {
     var storage: LazyRepresentations<Scalar>
 
     /// Wraps a score given in one representation.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shape does not fit the representation.
+    /// - Throws: `GUDError.shapeMismatch` when the shape does not fit the representation.
     public init(_ space: any Space<Scalar>, _ representation: Representation, _ value: Tensor<Scalar>) throws {
         storage = try LazyRepresentations(space: space, representation, value, isCovector: true)
     }

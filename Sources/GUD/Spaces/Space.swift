@@ -18,8 +18,9 @@
 /// the Hermitian symmetry).
 ///
 /// Conforming types implement the orthonormal transform; whitening, encoding and shape checks are
-/// provided. Every method checks shapes and throws ``GUDError/shapeMismatch(_:)`` with the expected shape.
+/// provided. Every method checks shapes and throws `GUDError.shapeMismatch` with the expected shape.
 public protocol Space<Scalar>: Sendable {
+    /// The precision of the values: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
 
     /// D, the extent of the space axis (pixels, or components).
@@ -45,12 +46,12 @@ public protocol Space<Scalar>: Sendable {
     /// complex): ``transformNoise(_:)`` of standard normal draws times `scale`, the draws of sample b
     /// taken in row-major order from `streams[b]` (which advance). The default fills the real draws
     /// and calls ``transformNoise(_:)``; a space may override it to avoid intermediate copies.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `out` or `streams` do not fit.
+    /// - Throws: `GUDError.shapeMismatch` when `out` or `streams` do not fit.
     func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws
 
     /// Checks that a schedule can drive the diffusion in this space: a component-wise schedule must
     /// have ``dimension`` components (the Fourier space also checks the k → −k symmetry).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` or ``GUDError/invalidArgument(_:)``.
+    /// - Throws: `GUDError.shapeMismatch` or `GUDError.invalidArgument`.
     func validate<Sch: Schedule>(schedule: Sch) throws where Sch.Scalar == Scalar
 }
 
@@ -142,7 +143,7 @@ extension Space {
     /// batch axis), in *this* space's components: the per-component variances Σᵢ of the data
     /// (for the Fourier space: the power spectrum). Use them to build a whitening scale √Σᵢ.
     /// - Parameter data: (N, D, C) with N ≥ 1, finite.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for a wrong shape, ``GUDError/nonFinite(_:)`` for NaN/∞.
+    /// - Throws: `GUDError.shapeMismatch` for a wrong shape, `GUDError.nonFinite` for NaN/∞.
     public func componentVariances(of data: Tensor<Scalar>) throws -> [Scalar] {
         try checkData(data, "data")
         try data.checkFinite("data")

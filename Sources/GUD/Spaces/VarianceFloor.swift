@@ -1,7 +1,7 @@
 /// What to do with tiny or negative variances (eigenvalues, power-spectrum entries) when a whitening
 /// scale √Σᵢ is fitted to data. The threshold is relative to the largest variance.
 public enum VarianceFloor<Scalar: TensorScalar>: Sendable, Equatable {
-    /// Throw ``GUDError/invalidArgument(_:)`` when a variance is below `relative × max`.
+    /// Throw `GUDError.invalidArgument` when a variance is below `relative × max`.
     case reject(relative: Scalar)
     /// Raise every variance below `relative × max` to that value (documented clamp, no error).
     case clamp(relative: Scalar)
@@ -11,8 +11,8 @@ public enum VarianceFloor<Scalar: TensorScalar>: Sendable, Equatable {
     public static var `default`: VarianceFloor { .reject(relative: 1e-10) }
 
     /// The variances after applying the floor.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for `.reject` when a variance is below the floor,
-    ///   or when no variance is positive; ``GUDError/nonFinite(_:)`` for NaN.
+    /// - Throws: `GUDError.invalidArgument` for `.reject` when a variance is below the floor,
+    ///   or when no variance is positive; `GUDError.nonFinite` for NaN.
     public func apply(to variances: [Scalar], what: String) throws -> [Scalar] {
         if let i = variances.firstIndex(where: { !$0.isFinite }) {
             throw GUDError.nonFinite("\(what) \(i) is \(variances[i]); expected finite values")

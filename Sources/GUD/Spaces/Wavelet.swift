@@ -40,7 +40,14 @@ public enum Wavelet: Sendable, Hashable {
 public struct WaveletCoefficient: Sendable, Hashable {
     /// The filtering of a sub-band (see the type's documentation).
     public enum Orientation: Sendable, Hashable {
-        case approximation, horizontal, vertical, diagonal
+        /// Low-pass in both directions: the coarse image (level L only).
+        case approximation
+        /// Low-pass in x, high-pass in y: horizontal edges.
+        case horizontal
+        /// High-pass in x, low-pass in y: vertical edges.
+        case vertical
+        /// High-pass in both directions.
+        case diagonal
     }
 
     /// 1 (finest) … L (coarsest).

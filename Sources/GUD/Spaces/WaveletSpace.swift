@@ -30,14 +30,17 @@ public struct WaveletSpace<Scalar: TensorScalar>: Space {
     private let lowPass: [Scalar]
     private let highPass: [Scalar]
 
+    /// An orthonormal L-level 2-D wavelet transform of height × width images.
+    ///
     /// - Parameters:
-    ///   - height, width: the image extents, both divisible by 2^levels.
+    ///   - height: the number of pixel rows, divisible by 2^levels.
+    ///   - width: the number of pixel columns, divisible by 2^levels.
     ///   - levels: L ≥ 1.
     ///   - wavelet: `.haar` (default) or `.daubechies4`.
     ///   - scale: Sᵢ > 0 per coefficient, or `nil` for S = I.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when L < 1 or an extent is not a positive multiple of
-    ///   2^L, or for a non-positive scale; ``GUDError/shapeMismatch(_:)`` for a scale of the wrong
-    ///   length; ``GUDError/nonFinite(_:)``.
+    /// - Throws: `GUDError.invalidArgument` when L < 1 or an extent is not a positive multiple of
+    ///   2^L, or for a non-positive scale; `GUDError.shapeMismatch` for a scale of the wrong
+    ///   length; `GUDError.nonFinite`.
     public init(height: Int, width: Int, levels: Int, wavelet: Wavelet = .haar, scale: [Scalar]? = nil) throws {
         guard levels >= 1, levels < Int.bitWidth - 2 else {
             throw GUDError.invalidArgument("wavelet levels = \(levels); expected at least 1")

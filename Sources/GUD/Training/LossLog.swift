@@ -13,6 +13,7 @@ public struct LossRecord: Equatable, Sendable {
     /// Seconds since the run (or its latest resumption) started.
     public var seconds: Double
 
+    /// A record with the given values.
     public init(step: Int, loss: Double, learningRate: Double, gradientNorm: Double, seconds: Double) {
         self.step = step
         self.loss = loss
@@ -43,7 +44,7 @@ public enum LossLog {
     }
 
     /// Reads a log.
-    /// - Throws: ``GUDError/malformedData(_:)`` naming the line that is not a record.
+    /// - Throws: `GUDError.malformedData` naming the line that is not a record.
     public static func read(from url: URL) throws -> [LossRecord] {
         let text = String(decoding: try AtomicFile.read(url), as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)

@@ -8,8 +8,11 @@ import Foundation
 /// exponential moving average with the given smoothing (default 0.98 per step), bias-corrected
 /// at the start.
 public final class ProgressLine {
+    /// The last step, or 0 when the length of the work is unknown.
     public let total: Int
+    /// The word before the step count, e.g. "step".
     public let label: String
+    /// Whether the line is drawn (standard error is a terminal and `CI` is not `true`, unless forced).
     public let isEnabled: Bool
     private let smoothing: Double
     private var average = 0.0
@@ -18,9 +21,13 @@ public final class ProgressLine {
     private var startStep: Int
     private var lastDraw = Date.distantPast
 
+    /// A progress line for the steps `startStep + 1 … total`.
+    ///
     /// - Parameters:
-    ///   - total: the last step (for the ETA).
+    ///   - total: the last step (for the ETA); 0 when unknown (the ETA then shows `?`).
+    ///   - label: the word before the step count (default "step").
     ///   - startStep: the step the run starts from (e.g. after a resume), so the rate is honest.
+    ///   - smoothing: the decay of the loss's moving average per step, in [0, 1) (default 0.98).
     ///   - enabled: forces the display on or off; by default on exactly when stderr is a terminal and `CI` is not `true`.
     public init(total: Int, label: String = "step", startStep: Int = 0, smoothing: Double = 0.98, enabled: Bool? = nil) {
         self.total = total

@@ -18,15 +18,23 @@ import Foundation
 /// Because nothing else is random, resuming from a checkpoint continues exactly where the run
 /// stopped: the same losses, step for step, as an uninterrupted run (for the same OpenBLAS and
 /// worker thread counts). A non-finite loss or gradient stops training with
-/// ``GUDError/nonFinite(_:)`` before the update, leaving the last good checkpoint in place.
+/// `GUDError.nonFinite` before the update, leaving the last good checkpoint in place.
 public final class Trainer<Scalar: TensorScalar> {
+    /// The run's configuration (validated).
     public let configuration: TrainingConfiguration
+    /// The run's files.
     public let run: RunDirectory
+    /// The training images.
     public let dataset: ImageDataset<Scalar>
+    /// The statistics of the training images (computed, or read from the run's cache).
     public let statistics: DatasetStatistics
+    /// The space, schedules and data mean built from the configuration and the statistics.
     public let setup: DiffusionSetup<Scalar>
+    /// The ε-network being trained.
     public let network: any EpsilonNetwork<Scalar>
+    /// Adam(W) over the network's parameters.
     public let optimizer: Adam<Scalar>
+    /// The exponential moving average of the weights, used for sampling.
     public let ema: ExponentialMovingAverage<Scalar>
     /// Completed steps.
     public private(set) var step: Int = 0
@@ -99,7 +107,7 @@ public final class Trainer<Scalar: TensorScalar> {
     public let model: NetworkEpsilonModel<Scalar>
 
     /// Takes one optimisation step and returns its record.
-    /// - Throws: ``GUDError/nonFinite(_:)`` (before updating anything) when the loss or the gradient is not finite.
+    /// - Throws: `GUDError.nonFinite` (before updating anything) when the loss or the gradient is not finite.
     @discardableResult
     public func trainStep() throws -> LossRecord {
         let k = step
@@ -141,7 +149,11 @@ public final class Trainer<Scalar: TensorScalar> {
     /// Trains up to the configured number of steps (or `untilStep`), writing a checkpoint every
     /// `checkpointEvery` steps and at the end. With `maxDuration` (seconds) training stops early
     /// once that much time has passed, after writing a checkpoint.
-    /// - Parameter progress: called after every step.
+    /// - Parameters:
+    ///   - untilStep: stop after this step (default: the configured number of steps, which also bounds it).
+    ///   - maxDuration: a time budget in seconds (default: none).
+    ///   - progress: called after every step.
+    /// - Returns: what the call did: steps taken, time, whether it stopped early, the recent loss.
     public func train(
         untilStep: Int? = nil, maxDuration: Double? = nil, progress: ((LossRecord) -> Void)? = nil
     ) throws -> TrainingSummary {
@@ -214,9 +226,13 @@ public final class Trainer<Scalar: TensorScalar> {
 
 /// What a call of ``Trainer/train(untilStep:maxDuration:progress:)`` did.
 public struct TrainingSummary: Sendable {
+    /// Steps taken by this call.
     public let steps: Int
+    /// The step count of the run after the call.
     public let finalStep: Int
+    /// Wall-clock seconds of the call.
     public let seconds: Double
+    /// Whether the time budget ended the call before the requested step.
     public let stoppedEarly: Bool
     /// The mean loss of the last 100 steps.
     public let recentLoss: Double

@@ -11,7 +11,9 @@
 /// A network runs one call at a time (its tape and buffers are shared by its calls); use one network
 /// per thread.
 public protocol EpsilonNetwork<Scalar>: AnyObject {
+    /// The element type of values and parameters: `Float` or `Double`.
     associatedtype Scalar: TensorScalar
+    /// The architecture's settings (e.g. ``UNetConfiguration``), stored as JSON in checkpoints.
     associatedtype Configuration: Codable & Sendable & Equatable
 
     /// A short name of the architecture stored in checkpoints (`"unet"`, `"mlp"`).
@@ -36,14 +38,15 @@ public protocol EpsilonNetwork<Scalar>: AnyObject {
     /// - Parameters:
     ///   - x: `[N, space, channels]`.
     ///   - conditioning: `[N]` (time) or `[N, components]` (γ).
+    ///   - tape: the tape of the caller's pass.
     /// - Returns: `[N, space, channels]`.
     func forward(_ x: Variable, conditioning: Variable, on tape: Tape<Scalar>) throws -> Variable
 }
 
 extension EpsilonNetwork {
     /// ε(x) for inference: no gradients are recorded and dropout is off.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for inputs of the wrong shape,
-    ///   ``GUDError/invalidArgument(_:)`` for the wrong kind of conditioning.
+    /// - Throws: `GUDError.shapeMismatch` for inputs of the wrong shape,
+    ///   `GUDError.invalidArgument` for the wrong kind of conditioning.
     public func predict(x: Tensor<Scalar>, conditioning: NetworkConditioning<Scalar>) throws -> Tensor<Scalar> {
         var out = Tensor<Scalar>(shape: x.shape)
         try predict(x: x, conditioning: conditioning, into: &out)
@@ -76,6 +79,8 @@ extension EpsilonNetwork {
     /// with respect to every parameter, written to `parameters.gradients` (overwritten, not accumulated).
     ///
     /// - Parameters:
+    ///   - x: the noisy input `[N, space, channels]`.
+    ///   - conditioning: the time or γ of every sample.
     ///   - target: the noise ε that was added, shape of `x`.
     ///   - dropoutSource: the source of dropout masks (use a fresh derived source per step);
     ///     `nil` disables dropout.

@@ -39,7 +39,7 @@ public final class UNet<Scalar: TensorScalar>: EpsilonNetwork {
 
     /// Builds the network with parameters initialised deterministically from `source`
     /// (flax's defaults: LeCun-normal kernels, zero biases, unit norm scales).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for an invalid configuration.
+    /// - Throws: `GUDError.invalidArgument` for an invalid configuration.
     public init(_ configuration: UNetConfiguration, source: RandomSource) throws {
         try configuration.validate()
         guard configuration.inChannels == configuration.outChannels else {

@@ -6,20 +6,29 @@
 public struct UNetConfiguration: Codable, Sendable, Equatable {
     /// Image height and width; `x` has `height · width` spatial positions (row-major).
     public var height: Int
+    /// The image width.
     public var width: Int
+    /// The channels of the input `x` (default 1).
     public var inChannels: Int = 1
+    /// The channels of the output ε (default 1; equal to `inChannels` for an ε-network).
     public var outChannels: Int = 1
     /// C: the channels of the first level; level i has C · channelMultipliers[i].
     public var baseChannels: Int = 32
+    /// The channel multiplier of every level; the image is halved between levels, so both sides must
+    /// be divisible by 2^(levels − 1).
     public var channelMultipliers: [Int] = [1, 2, 4]
+    /// Residual blocks per encoder level, per decoder step and in the final stage (default 1).
     public var residualBlocksPerLevel: Int = 1
     /// Heads of the bottleneck self-attention; `nil` or 0 for none.
     public var attentionHeads: Int? = 4
     /// Dropout rate inside residual blocks during training.
     public var dropout: Double = 0.05
+    /// The size of the time or γ embedding (default 64).
     public var embeddingDimension: Int = 64
+    /// What the network is conditioned on: the time (default) or the per-component γ vector.
     public var conditioning: ConditioningKind = .time
 
+    /// A configuration with the reference's defaults for everything not given; ``validate()`` checks it.
     public init(
         height: Int, width: Int, inChannels: Int = 1, outChannels: Int = 1, baseChannels: Int = 32,
         channelMultipliers: [Int] = [1, 2, 4], residualBlocksPerLevel: Int = 1, attentionHeads: Int? = 4,
@@ -48,7 +57,7 @@ public struct UNetConfiguration: Codable, Sendable, Equatable {
         UNetConfiguration(height: height, width: width, baseChannels: 16, channelMultipliers: [1, 2, 4], attentionHeads: 2, conditioning: conditioning)
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` naming the first invalid setting.
+    /// Throws `GUDError.invalidArgument` naming the first invalid setting.
     public func validate() throws {
         func fail(_ m: String) -> GUDError { .invalidArgument("U-Net configuration: \(m)") }
         guard height > 0, width > 0, inChannels > 0, outChannels > 0, baseChannels > 0 else {

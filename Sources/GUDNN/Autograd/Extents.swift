@@ -10,13 +10,17 @@ public struct Extents: Hashable, Sendable, CustomStringConvertible {
 
     /// A rank-0 (scalar) shape.
     public init() { rank = 0; d0 = 1; d1 = 1; d2 = 1; d3 = 1 }
+    /// A rank-1 shape `[a]`.
     public init(_ a: Int) { rank = 1; d0 = a; d1 = 1; d2 = 1; d3 = 1 }
+    /// A rank-2 shape `[a, b]`.
     public init(_ a: Int, _ b: Int) { rank = 2; d0 = a; d1 = b; d2 = 1; d3 = 1 }
+    /// A rank-3 shape `[a, b, c]`.
     public init(_ a: Int, _ b: Int, _ c: Int) { rank = 3; d0 = a; d1 = b; d2 = c; d3 = 1 }
+    /// A rank-4 shape `[a, b, c, d]`, e.g. channel-major images `[C, N, H, W]`.
     public init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { rank = 4; d0 = a; d1 = b; d2 = c; d3 = d }
 
     /// Creates extents from an array of at most four non-negative extents.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for a longer array or a negative extent.
+    /// - Throws: `GUDError.shapeMismatch` for a longer array or a negative extent.
     public init(_ dims: [Int]) throws {
         guard dims.count <= 4, dims.allSatisfy({ $0 >= 0 }) else {
             throw GUDError.shapeMismatch("shape \(dims) is not supported on a tape; expected at most 4 non-negative extents")
@@ -66,6 +70,7 @@ public struct Extents: Hashable, Sendable, CustomStringConvertible {
         h.combine(rank); h.combine(d0); h.combine(d1); h.combine(d2); h.combine(d3)
     }
 
+    /// The shape as `[a, b, …]`.
     public var description: String { "[" + array.map(String.init).joined(separator: ", ") + "]" }
 }
 

@@ -5,7 +5,7 @@ import GUDNumerics
 /// A pass starts with ``begin(parameters:recording:parameterGradients:dropout:workspaceKey:)``. Operations
 /// (`tape.conv2d(…)`, `tape.silu(…)`, …, in `Operations/`) compute their result immediately into a
 /// buffer of the tape's pool and, when recording and a gradient is needed, append a backward step.
-/// ``backward(from:seed:)`` runs the steps in reverse, accumulating parameter gradients into the
+/// ``backward(from:seed:)-(_,Tensor<Scalar>?)`` runs the steps in reverse, accumulating parameter gradients into the
 /// ``ParameterStore`` and input gradients on the tape. ``end()`` returns every buffer to the pool.
 ///
 /// Composing layers needs no backward code: every operation brings its own.
@@ -13,7 +13,7 @@ import GUDNumerics
 /// Memory and speed:
 /// - buffers come from a pool that keeps them between passes: a pass that repeats an earlier one with
 ///   the same workspace key (e.g. the same batch size) gets exactly the same buffers and allocates none;
-/// - during ``backward(from:seed:)`` the value and gradient of each intermediate result are returned to
+/// - during ``backward(from:seed:)-(_,Tensor<Scalar>?)`` the value and gradient of each intermediate result are returned to
 ///   the pool as soon as the step that produced it has run;
 /// - between `begin` and `end` OpenBLAS is set to one thread and the operations split their work into a
 ///   number of parts fixed by the problem size (not by the thread count) that run on the kernels' worker
@@ -44,6 +44,7 @@ public final class Tape<Scalar: TensorScalar> {
     /// The source of dropout masks in this pass; `nil` disables dropout (inference).
     public private(set) var dropoutSource: RandomSource?
 
+    /// A tape for passes over `parameters`; its buffer pool starts empty.
     public init(parameters: ParameterStore<Scalar>) {
         self.parameters = parameters
         nodes.reserveCapacity(512)
@@ -111,7 +112,7 @@ public final class Tape<Scalar: TensorScalar> {
     // MARK: Inputs and outputs
 
     /// Records a tensor (rank ≤ 4) as a leaf value. Its gradient is available after
-    /// ``backward(from:seed:)`` when `requiresGradient` is true.
+    /// ``backward(from:seed:)-(_,Tensor<Scalar>?)`` when `requiresGradient` is true.
     public func input(_ tensor: Tensor<Scalar>, requiresGradient: Bool = false) throws -> Variable {
         let extents = try Extents(tensor.shape)
         return input(extents, requiresGradient: requiresGradient) { dst in
@@ -142,7 +143,7 @@ public final class Tape<Scalar: TensorScalar> {
         try body(UnsafeBufferPointer(start: value(v), count: v.extents.count))
     }
 
-    /// The gradient of a leaf value after ``backward(from:seed:)`` (zeros if nothing depended on it),
+    /// The gradient of a leaf value after ``backward(from:seed:)-(_,Tensor<Scalar>?)`` (zeros if nothing depended on it),
     /// or `nil` if it was recorded without `requiresGradient`.
     public func gradient(_ v: Variable) -> Tensor<Scalar>? {
         withGradient(v) { g in
@@ -166,8 +167,8 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Runs the recorded steps in reverse, starting from `output` with gradient `seed`
     /// (default: 1 for a value with one element).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the pass does not record, or no seed is given for
-    ///   a value with more than one element; ``GUDError/shapeMismatch(_:)`` for a seed of the wrong shape.
+    /// - Throws: `GUDError.invalidArgument` when the pass does not record, or no seed is given for
+    ///   a value with more than one element; `GUDError.shapeMismatch` for a seed of the wrong shape.
     public func backward(from output: Variable, seed: Tensor<Scalar>? = nil) throws {
         if let seed {
             guard seed.shape == output.extents.array else {
@@ -183,7 +184,7 @@ public final class Tape<Scalar: TensorScalar> {
         }
     }
 
-    /// ``backward(from:seed:)`` with the seed given as a pointer to `output.extents.count` elements.
+    /// ``backward(from:seed:)-(_,Tensor<Scalar>?)`` with the seed given as a pointer to `output.extents.count` elements.
     public func backward(from output: Variable, seed: UnsafePointer<Scalar>) throws {
         check(output)
         guard isRecording else {

@@ -16,14 +16,19 @@ import Foundation
 ///
 /// Save → load is bit-exact. Writes are atomic.
 public struct Checkpoint<Scalar: TensorScalar>: Sendable, Equatable {
+    /// The network's parameters (stored as `model.<name>`).
     public var weights: [NamedTensor<Scalar>]
+    /// The EMA weights and their step (stored as `ema.<name>`), if any.
     public var ema: OptimizerState<Scalar>?
+    /// The optimiser's state (stored as `optimizer.<name>`), if any.
     public var optimizer: OptimizerState<Scalar>?
     /// All metadata, the `gud.*` entries included.
     public var metadata: [String: String]
 
+    /// The value of the `gud.format` metadata entry, `gud-nn-checkpoint-1`.
     public static var formatName: String { "gud-nn-checkpoint-1" }
 
+    /// A checkpoint of the given parts; ``file()`` adds the `gud.format` marker and the steps.
     public init(
         weights: [NamedTensor<Scalar>], ema: OptimizerState<Scalar>? = nil, optimizer: OptimizerState<Scalar>? = nil,
         metadata: [String: String] = [:]
@@ -56,7 +61,7 @@ public struct Checkpoint<Scalar: TensorScalar>: Sendable, Equatable {
     /// Reads a checkpoint and checks its structure: valid safetensors, the `gud.format` marker, every
     /// tensor of dtype `Scalar` with a known prefix, and steps for EMA / optimiser tensors.
     /// Use ``EpsilonNetwork/restore(from:ema:optimizer:)`` to check it against a network.
-    /// - Throws: ``GUDError/malformedData(_:)`` or ``GUDError/io(_:)``.
+    /// - Throws: `GUDError.malformedData` or `GUDError.io`.
     public static func read(from path: String) throws -> Checkpoint {
         try Checkpoint(file: SafeTensorsFile(contentsOf: path))
     }
@@ -114,7 +119,7 @@ extension EpsilonNetwork {
     /// Checks, before changing anything: the architecture and configuration in the metadata equal this
     /// network's; every parameter is present with the shape the configuration gives it and no other
     /// tensor is; EMA and optimiser state are present when asked for and complete.
-    /// - Throws: ``GUDError/malformedData(_:)`` naming the first mismatch.
+    /// - Throws: `GUDError.malformedData` naming the first mismatch.
     public func restore(
         from checkpoint: Checkpoint<Scalar>, ema: ExponentialMovingAverage<Scalar>? = nil, optimizer: Adam<Scalar>? = nil
     ) throws {
@@ -166,7 +171,7 @@ extension EpsilonNetwork {
 
 extension EpsilonNetwork {
     /// A network built from the configuration stored in `checkpoint`, with its weights.
-    /// - Throws: ``GUDError/malformedData(_:)`` when the architecture, configuration or tensors do not fit.
+    /// - Throws: `GUDError.malformedData` when the architecture, configuration or tensors do not fit.
     public static func restored(from checkpoint: Checkpoint<Scalar>) throws -> Self {
         guard checkpoint.metadata["gud.architecture"] == architectureName, let json = checkpoint.metadata["gud.configuration"],
             let configuration = try? JSONDecoder().decode(Configuration.self, from: Data(json.utf8))
@@ -182,7 +187,7 @@ extension EpsilonNetwork {
 extension Checkpoint {
     /// The built-in network (``UNet`` or ``MLP``) the checkpoint describes, with its weights; for code
     /// that does not know the architecture in advance.
-    /// - Throws: ``GUDError/malformedData(_:)`` for another architecture or a checkpoint that does not fit it.
+    /// - Throws: `GUDError.malformedData` for another architecture or a checkpoint that does not fit it.
     public func makeNetwork() throws -> any EpsilonNetwork<Scalar> {
         switch metadata["gud.architecture"] {
         case UNet<Scalar>.architectureName: return try UNet<Scalar>.restored(from: self)

@@ -4,16 +4,20 @@ import Foundation
 /// mapping each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets relative to the
 /// data section) plus an optional `"__metadata__"` string → string map, then the raw little-endian data.
 ///
-/// Reading validates the whole structure and throws ``GUDError/malformedData(_:)`` for: a file shorter
+/// Reading validates the whole structure and throws `GUDError.malformedData` for: a file shorter
 /// than the length field, a header length beyond the file, a header that is not a JSON object of the
 /// expected form, an unsupported dtype, a shape whose byte size differs from its offsets, offsets that
 /// exceed the data section, overlap, or leave a gap, and trailing bytes after the last tensor.
 public struct SafeTensorsFile: Sendable, Equatable {
     /// One tensor: its name, dtype (`F32` or `F64`), shape and raw little-endian bytes.
     public struct Entry: Sendable, Equatable {
+        /// The tensor's name (unique in the file).
         public var name: String
+        /// `F32` or `F64`.
         public var dtype: String
+        /// The shape; the byte count is its product times the element size.
         public var shape: [Int]
+        /// The raw little-endian data.
         public var bytes: [UInt8]
     }
 
@@ -22,6 +26,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// The `__metadata__` map.
     public var metadata: [String: String]
 
+    /// A file with the given tensors and metadata (empty by default).
     public init(entries: [Entry] = [], metadata: [String: String] = [:]) {
         self.entries = entries
         self.metadata = metadata
@@ -38,7 +43,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
 
     /// The tensor stored under `name`, decoded bit-exactly.
-    /// - Throws: ``GUDError/malformedData(_:)`` when it is missing or its dtype is not `S.dtypeName`.
+    /// - Throws: `GUDError.malformedData` when it is missing or its dtype is not `S.dtypeName`.
     public func tensor<S: TensorScalar>(_ name: String, as: S.Type = S.self) throws -> Tensor<S> {
         guard let e = entry(name) else { throw GUDError.malformedData("tensor '\(name)' is missing") }
         return try Self.decode(e, as: S.self)

@@ -3,12 +3,19 @@
 /// (`gamma_proj`); then `Dense(D → D)` (`linear1`), SiLU, `Dense(D → D)` (`linear2`).
 /// Input `[N]` or `[N, components]`, output `[N, D]`.
 public struct ConditioningEmbedding: Sendable {
+    /// What is embedded: the time or the per-component γ vector.
     public let kind: ConditioningKind
+    /// D, the embedding size.
     public let dimension: Int
+    /// The learned projection of γ (components → D), `nil` for time conditioning.
     public let gammaProjection: Dense?
+    /// The first layer of the MLP, D → D.
     public let linear1: Dense
+    /// The second layer of the MLP, D → D.
     public let linear2: Dense
 
+    /// Registers the embedding's parameters under the builder's scope.
+    /// - Throws: `GUDError.invalidArgument` for a dimension below 4 or γ conditioning without components.
     public init<S>(_ b: ParameterBuilder<S>, kind: ConditioningKind, dimension: Int) throws {
         guard dimension >= 4 else {
             throw GUDError.invalidArgument("embedding dimension must be at least 4, got \(dimension)")
@@ -25,6 +32,7 @@ public struct ConditioningEmbedding: Sendable {
         linear2 = try Dense(b.scope("linear2"), inputs: dimension, outputs: dimension)
     }
 
+    /// Records the embedding `[N, D]` of the conditioning `c` (`[N]` or `[N, components]`) on `tape`.
     public func callAsFunction<S>(_ c: Variable, on tape: Tape<S>) throws -> Variable {
         let features: Variable
         if let gammaProjection {

@@ -13,7 +13,7 @@ extension Tape {
     ///     v in 2C..<3C, as `split(qkv, 3)` of a C → 3C projection.
     ///   - heads: the number of heads; must divide C.
     /// - Returns: `[C, N, …]` with the spatial axes of `qkv`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` / ``GUDError/invalidArgument(_:)`` when the sizes do not fit.
+    /// - Throws: `GUDError.shapeMismatch` / `GUDError.invalidArgument` when the sizes do not fit.
     public func attention(_ qkv: Variable, heads: Int) throws -> Variable {
         let e = qkv.extents
         guard e.rank >= 2, e[0] % 3 == 0 else {

@@ -1,7 +1,7 @@
 extension Tape {
     /// `a` and `b` joined along `axis`; all other extents must agree. For channel-major images
     /// `[C, N, H, W]`, axis 0 concatenates channels.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when ranks or the other extents differ.
+    /// - Throws: `GUDError.shapeMismatch` when ranks or the other extents differ.
     public func concatenate(_ a: Variable, _ b: Variable, axis: Int) throws -> Variable {
         let ea = a.extents, eb = b.extents
         guard ea.rank == eb.rank, axis >= 0, axis < ea.rank,

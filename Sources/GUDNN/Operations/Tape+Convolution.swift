@@ -11,8 +11,8 @@ extension Tape {
     ///   - stride: 1 or more, the same along both axes.
     ///   - activation: applied to the result (fused: computed per chunk while in cache).
     /// - Returns: `[Cout, N, Ho, Wo]` with `Ho = (H + 2p − kh) / s + 1`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes do not fit,
-    ///   ``GUDError/invalidArgument(_:)`` for a stride below 1 or an even kernel size.
+    /// - Throws: `GUDError.shapeMismatch` when the shapes do not fit,
+    ///   `GUDError.invalidArgument` for a stride below 1 or an even kernel size.
     public func conv2d(
         _ x: Variable, weight: Parameter, bias: Parameter?, stride: Int = 1, activation: Activation = .identity
     ) throws -> Variable {

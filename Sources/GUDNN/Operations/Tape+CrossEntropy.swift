@@ -12,8 +12,8 @@ extension Tape {
     ///   - logits: `[N, K]` (N ≥ 1, K ≥ 1).
     ///   - labels: N class indices, each in `0..<K`.
     /// - Returns: the loss, rank 0.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the logits are not `[N, K]` or the label count is not N,
-    ///   ``GUDError/invalidArgument(_:)`` for a label outside `0..<K`.
+    /// - Throws: `GUDError.shapeMismatch` when the logits are not `[N, K]` or the label count is not N,
+    ///   `GUDError.invalidArgument` for a label outside `0..<K`.
     public func softmaxCrossEntropy(_ logits: Variable, labels: [Int]) throws -> Variable {
         let e = logits.extents
         guard e.rank == 2, e[0] > 0, e[1] > 0 else {

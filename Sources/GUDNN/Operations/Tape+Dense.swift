@@ -8,7 +8,7 @@ extension Tape {
     ///   - weight: `[In, Out]` (as flax stores it).
     ///   - bias: `[Out]`, or `nil`.
     /// - Returns: `[N, Out]`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes do not fit.
+    /// - Throws: `GUDError.shapeMismatch` when the shapes do not fit.
     public func dense(_ x: Variable, weight: Parameter, bias: Parameter?) throws -> Variable {
         let xe = x.extents, we = weight.extents
         guard we.rank == 2, xe.rank == 2, xe[1] == we[0] else {

@@ -4,7 +4,7 @@ extension Tape {
     /// The mask comes from the pass's source (see ``begin(parameters:recording:parameterGradients:dropout:workspaceKey:)``),
     /// a new derived source per dropout operation, so it is reproducible and independent of the thread
     /// count; it is not stored but drawn again in the backward pass.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a rate outside [0, 1).
+    /// - Throws: `GUDError.invalidArgument` for a rate outside [0, 1).
     public func dropout(_ x: Variable, rate: Double) throws -> Variable {
         guard rate >= 0, rate < 1 else {
             throw GUDError.invalidArgument("dropout rate \(rate) outside [0, 1)")

@@ -1,6 +1,6 @@
 extension Tape {
     /// `a + b` with numpy broadcasting (shapes aligned on the right; an extent of 1 repeats).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes do not broadcast.
+    /// - Throws: `GUDError.shapeMismatch` when the shapes do not broadcast.
     public func add(_ a: Variable, _ b: Variable) throws -> Variable {
         try binary(a, b, .add)
     }

@@ -10,7 +10,7 @@ extension Tape {
     ///   - t: `[N]`.
     ///   - dimension: at least 4.
     /// - Returns: `[N, dimension]`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` / ``GUDError/invalidArgument(_:)`` for a bad shape or dimension.
+    /// - Throws: `GUDError.shapeMismatch` / `GUDError.invalidArgument` for a bad shape or dimension.
     public func sinusoidalEmbedding(_ t: Variable, dimension: Int) throws -> Variable {
         guard t.extents.rank == 1 else {
             throw GUDError.shapeMismatch("sinusoidal embedding needs times of shape [N], got \(t.extents)")

@@ -5,9 +5,11 @@ extension Tape {
     ///
     /// - Parameters:
     ///   - x: `[C, N, H, W]` with `groups` dividing C.
-    ///   - scale, bias: `[C]`.
+    ///   - groups: the number of groups G ≥ 1.
+    ///   - scale: γ, `[C]`.
+    ///   - bias: β, `[C]`.
     ///   - epsilon: default 1e-6 (flax's default).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when shapes do not fit, ``GUDError/invalidArgument(_:)``
+    /// - Throws: `GUDError.shapeMismatch` when shapes do not fit, `GUDError.invalidArgument`
     ///   for a bad group count or ε.
     public func groupNorm(
         _ x: Variable, groups: Int, scale: Parameter, bias: Parameter, epsilon: Double = 1e-6

@@ -11,7 +11,8 @@ extension Tape {
     ///
     /// - Parameters:
     ///   - x: `[C, …]`, axis 0 the channels (e.g. images `[C, N, H, W]`); pixels p run over the other axes.
-    ///   - scale: γ, `[C]`. `bias`: β, `[C]`.
+    ///   - scale: γ, `[C]`.
+    ///   - bias: β, `[C]`.
     ///   - epsilon: added to the variance; default 1e-6 (flax's default).
     ///   - shift: optional `[N, C]`, added to every pixel of image n (pixel p belongs to image
     ///     `p / (P / N)`), e.g. a projected time embedding.
@@ -19,7 +20,7 @@ extension Tape {
     ///   - dropoutRate: the probability of zeroing an element when the pass has a dropout source
     ///     (inverted dropout, as flax: kept elements are scaled by 1/(1 − rate)); ignored otherwise.
     ///   - residual: optional value of the shape of `x` added at the end.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when shapes do not fit, ``GUDError/invalidArgument(_:)``
+    /// - Throws: `GUDError.shapeMismatch` when shapes do not fit, `GUDError.invalidArgument`
     ///   for a rate outside [0, 1) or a non-positive ε.
     public func layerNorm(
         _ x: Variable, scale: Parameter, bias: Parameter, epsilon: Double = 1e-6, shift: Variable? = nil,

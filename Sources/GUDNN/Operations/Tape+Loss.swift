@@ -1,6 +1,6 @@
 extension Tape {
     /// The mean squared error `(1/n) Σ_i (prediction_i − target_i)²` over all n elements, as a rank-0 value.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shapes differ.
+    /// - Throws: `GUDError.shapeMismatch` when the shapes differ.
     public func meanSquaredError(_ prediction: Variable, _ target: Variable) throws -> Variable {
         guard prediction.extents == target.extents else {
             throw GUDError.shapeMismatch("mean squared error between \(prediction.extents) and \(target.extents); expected equal shapes")

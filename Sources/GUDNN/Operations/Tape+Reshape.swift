@@ -1,6 +1,6 @@
 extension Tape {
     /// The same elements with another shape of equal element count (no copy).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the counts differ.
+    /// - Throws: `GUDError.shapeMismatch` when the counts differ.
     public func reshape(_ x: Variable, _ extents: Extents) throws -> Variable {
         guard extents.count == x.extents.count else {
             throw GUDError.shapeMismatch("cannot reshape \(x.extents) (\(x.extents.count) elements) to \(extents)")
@@ -17,7 +17,7 @@ extension Tape {
     }
 
     /// The axes reordered: axis k of the result is axis `axes[k]` of `x` (rank ≤ 4).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when `axes` is not a permutation of the axes of `x`.
+    /// - Throws: `GUDError.invalidArgument` when `axes` is not a permutation of the axes of `x`.
     public func transpose(_ x: Variable, axes: [Int]) throws -> Variable {
         let r = x.extents.rank
         guard axes.count == r, axes.sorted() == Array(0..<r) else {

@@ -6,7 +6,7 @@ extension Tape {
     /// `in[H] = in[H−1]` at the edges.
     ///
     /// - Parameter x: `[C, N, H, W]`. - Returns: `[C, N, 2H, 2W]`.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for a value that is not rank 4.
+    /// - Throws: `GUDError.shapeMismatch` for a value that is not rank 4.
     public func upsampleBilinear2x(_ x: Variable) throws -> Variable {
         let e = x.extents
         guard e.rank == 4, e[2] > 0, e[3] > 0 else {

@@ -9,12 +9,18 @@ import RealModule
 /// parameter). Defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0. Deterministic; the moments and step
 /// are exported with ``exportState()`` and restored with ``importState(_:)``.
 public final class Adam<Scalar: TensorScalar> {
+    /// The hyperparameters (the learning rate is passed to every update instead).
     public struct Configuration: Codable, Sendable, Equatable {
+        /// β₁, the decay of the first moment (default 0.9).
         public var beta1 = 0.9
+        /// β₂, the decay of the second moment (default 0.999).
         public var beta2 = 0.999
+        /// ε, added to the root of the second moment (default 1e-8).
         public var epsilon = 1e-8
+        /// λ, the decoupled weight decay (default 0: Adam).
         public var weightDecay = 0.0
 
+        /// Adam(W) with the given hyperparameters (defaults: optax's Adam).
         public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0) {
             self.beta1 = beta1
             self.beta2 = beta2
@@ -26,6 +32,7 @@ public final class Adam<Scalar: TensorScalar> {
         public static func adamW(weightDecay: Double = 1e-4) -> Configuration { Configuration(weightDecay: weightDecay) }
     }
 
+    /// The hyperparameters.
     public let configuration: Configuration
     /// The number of updates applied so far.
     public private(set) var step = 0
@@ -34,7 +41,7 @@ public final class Adam<Scalar: TensorScalar> {
     private let v: ParameterBuffer<Scalar>
 
     /// An optimiser for the parameters of `store` (moments start at zero).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for β outside [0, 1) or a negative ε or decay.
+    /// - Throws: `GUDError.invalidArgument` for β outside [0, 1) or a negative ε or decay.
     public init(parameters store: ParameterStore<Scalar>, configuration: Configuration = Configuration()) throws {
         let c = configuration
         guard (0..<1).contains(c.beta1), (0..<1).contains(c.beta2), c.epsilon >= 0, c.weightDecay >= 0 else {
@@ -47,7 +54,7 @@ public final class Adam<Scalar: TensorScalar> {
     }
 
     /// Applies one update to `store` from its current gradients with learning rate `learningRate`.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when `store` is not the store the optimiser was made for.
+    /// - Throws: `GUDError.invalidArgument` when `store` is not the store the optimiser was made for.
     public func update(_ store: ParameterStore<Scalar>, learningRate: Double) throws {
         guard store.specs == specs else {
             throw GUDError.invalidArgument("Adam was created for different parameters (names or shapes differ)")
@@ -73,7 +80,7 @@ public final class Adam<Scalar: TensorScalar> {
     }
 
     /// Restores a state exported by ``exportState()`` of an optimiser for the same parameters.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` / ``GUDError/shapeMismatch(_:)`` for missing, unknown or
+    /// - Throws: `GUDError.invalidArgument` / `GUDError.shapeMismatch` for missing, unknown or
     ///   misshapen tensors or a negative step; nothing is changed then.
     public func importState(_ state: OptimizerState<Scalar>) throws {
         guard state.step >= 0 else { throw GUDError.invalidArgument("optimizer step \(state.step) is negative") }

@@ -11,7 +11,8 @@ public final class ExponentialMovingAverage<Scalar: TensorScalar> {
     private let specs: [ParameterSpec]
     private let average: ParameterBuffer<Scalar>
 
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a decay outside [0, 1].
+    /// An average with decay d, starting from the current values of `parameters`.
+    /// - Throws: `GUDError.invalidArgument` for a decay outside [0, 1].
     public init(parameters: ParameterStore<Scalar>, decay: Double) throws {
         guard decay >= 0, decay <= 1 else { throw GUDError.invalidArgument("EMA decay \(decay) outside [0, 1]") }
         self.decay = decay
@@ -20,14 +21,14 @@ public final class ExponentialMovingAverage<Scalar: TensorScalar> {
     }
 
     /// An average with `decay = 0.5^(1 / halfLife)`.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a non-positive half-life.
+    /// - Throws: `GUDError.invalidArgument` for a non-positive half-life.
     public convenience init(parameters: ParameterStore<Scalar>, halfLife: Double) throws {
         guard halfLife > 0 else { throw GUDError.invalidArgument("EMA half-life must be positive, got \(halfLife)") }
         try self.init(parameters: parameters, decay: Double.pow(0.5, 1 / halfLife))
     }
 
     /// Moves the average towards the current values of `parameters`.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the parameters differ from those at creation.
+    /// - Throws: `GUDError.invalidArgument` when the parameters differ from those at creation.
     public func update(from parameters: ParameterStore<Scalar>) throws {
         try checkLayout(parameters)
         emaUpdate(average.pointer, parameters.values, Scalar(decay), average.count)

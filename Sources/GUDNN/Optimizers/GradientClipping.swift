@@ -3,7 +3,7 @@
 /// and left unchanged otherwise.
 ///
 /// - Returns: ‖g‖ before clipping.
-/// - Throws: ``GUDError/invalidArgument(_:)`` for a non-positive `maxNorm`.
+/// - Throws: `GUDError.invalidArgument` for a non-positive `maxNorm`.
 @discardableResult
 public func clipGradientsByGlobalNorm<Scalar>(_ store: ParameterStore<Scalar>, maxNorm: Double) throws -> Double {
     guard maxNorm > 0 else { throw GUDError.invalidArgument("maximum gradient norm must be positive, got \(maxNorm)") }

@@ -6,6 +6,7 @@ public struct OptimizerState<Scalar: TensorScalar>: Sendable, Equatable {
     /// Named tensors, e.g. `m.<parameter>` and `v.<parameter>` for Adam.
     public var tensors: [NamedTensor<Scalar>]
 
+    /// A state after `step` updates.
     public init(step: Int, tensors: [NamedTensor<Scalar>]) {
         self.step = step
         self.tensors = tensors

@@ -15,9 +15,11 @@ public struct Parameter: Hashable, Sendable {
 public struct ParameterSpec: Hashable, Codable, Sendable {
     /// A stable dotted name such as `down.0.res.0.conv1.weight`.
     public let name: String
+    /// Its shape.
     public let shape: [Int]
     /// The offset of its first element in the flat buffers.
     public let offset: Int
+    /// Its number of elements.
     public var count: Int { shape.reduce(1, *) }
 }
 
@@ -38,8 +40,8 @@ extension Array where Element == ParameterSpec {
 
     /// Checks that `tensors` holds exactly these names (any order) with these shapes, then copies them
     /// into `buffer`, a flat buffer with this layout. Nothing is written when a check fails.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a missing, unknown or repeated name,
-    ///   ``GUDError/shapeMismatch(_:)`` for a wrong shape; `what` names the tensors in the message.
+    /// - Throws: `GUDError.invalidArgument` for a missing, unknown or repeated name,
+    ///   `GUDError.shapeMismatch` for a wrong shape; `what` names the tensors in the message.
     func copy<S: TensorScalar>(_ tensors: [NamedTensor<S>], into buffer: UnsafeMutablePointer<S>, what: String) throws {
         var index = [String: Int](minimumCapacity: count)
         for (i, spec) in enumerated() { index[spec.name] = i }
@@ -65,8 +67,11 @@ extension Array where Element == ParameterSpec {
 
 /// A tensor with a name, as stored in checkpoints and exchanged with optimisers.
 public struct NamedTensor<Scalar: TensorScalar>: Sendable, Equatable {
+    /// The dotted name, e.g. `down.0.res.0.conv1.weight` (with a prefix such as `m.` in optimiser state).
     public var name: String
+    /// The values.
     public var tensor: Tensor<Scalar>
+    /// A named tensor.
     public init(_ name: String, _ tensor: Tensor<Scalar>) {
         self.name = name
         self.tensor = tensor

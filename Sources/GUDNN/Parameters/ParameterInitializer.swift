@@ -1,6 +1,6 @@
 import RealModule
 
-/// How a parameter is initialised. Every draw comes from the caller's ``RandomSource``: the stream of a
+/// How a parameter is initialised. Every draw comes from the caller's `RandomSource`: the stream of a
 /// parameter is derived from the source by the parameter's full name, so initial values do not depend
 /// on the order in which parameters are created.
 public enum ParameterInitializer: Sendable, Equatable {

@@ -17,6 +17,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
     /// The total number of scalars of all parameters.
     public private(set) var scalarCount = 0
 
+    /// An empty store; layers add parameters through a ``ParameterBuilder``.
     public init() {
         values = .allocate(capacity: 1)
         gradients = .allocate(capacity: 1)
@@ -31,7 +32,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
     public var parameterCount: Int { specs.count }
 
     /// Creates a parameter with the given full name and shape, initialised from `source`.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the name already exists or the shape is invalid.
+    /// - Throws: `GUDError.invalidArgument` when the name already exists or the shape is invalid.
     public func create(
         _ name: String, shape: [Int], initializer: ParameterInitializer, source: RandomSource
     ) throws -> Parameter {
@@ -75,7 +76,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
     public func gradient(_ p: Parameter) -> Tensor<Scalar> { specs[p.index].tensor(from: gradients) }
 
     /// Overwrites one parameter's value.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when the shape differs.
+    /// - Throws: `GUDError.shapeMismatch` when the shape differs.
     public func setValue(_ p: Parameter, _ t: Tensor<Scalar>) throws {
         let spec = specs[p.index]
         try t.checkShape(spec.shape, "value for parameter '\(spec.name)'")
@@ -90,8 +91,8 @@ public final class ParameterStore<Scalar: TensorScalar> {
 
     /// Replaces every parameter value. The list must hold exactly the store's names (any order) with
     /// matching shapes.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a missing or unknown name,
-    ///   ``GUDError/shapeMismatch(_:)`` for a wrong shape; nothing is changed then.
+    /// - Throws: `GUDError.invalidArgument` for a missing or unknown name,
+    ///   `GUDError.shapeMismatch` for a wrong shape; nothing is changed then.
     public func load(_ tensors: [NamedTensor<Scalar>]) throws {
         try specs.copy(tensors, into: values, what: "parameter")
     }
@@ -102,7 +103,7 @@ public final class ParameterStore<Scalar: TensorScalar> {
     }
 
     /// Copies all values and gradients from another store with identical specs.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` when the specs differ.
+    /// - Throws: `GUDError.invalidArgument` when the specs differ.
     public func copyValues(from other: ParameterStore<Scalar>) throws {
         guard other.specs == specs else {
             throw GUDError.invalidArgument("parameter stores differ in names or shapes; expected identical networks")
@@ -115,10 +116,14 @@ public final class ParameterStore<Scalar: TensorScalar> {
 ///
 /// `builder.scope("down").scope("0").parameter("weight", …)` creates `down.0.weight`.
 public struct ParameterBuilder<Scalar: TensorScalar> {
+    /// The store that receives the parameters.
     public let store: ParameterStore<Scalar>
+    /// The dotted prefix of the names created (empty at the top level).
     public let prefix: String
+    /// The source of the initial values (a parameter draws from its own stream, see `ParameterInitializer`).
     public let source: RandomSource
 
+    /// A builder adding parameters to `store`, their names prefixed by `prefix`.
     public init(store: ParameterStore<Scalar>, source: RandomSource, prefix: String = "") {
         self.store = store
         self.source = source

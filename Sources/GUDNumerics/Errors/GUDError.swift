@@ -26,6 +26,7 @@ public enum GUDError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The kind and the message, e.g. `shape error: …`.
     public var description: String {
         switch self {
         case .shapeMismatch(let m): return "shape error: \(m)"

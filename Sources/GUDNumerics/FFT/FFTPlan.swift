@@ -8,10 +8,14 @@ import Foundation
 /// `outer · inner` lines. For GUD's (batch, space, channel) data with space = H·W this is
 /// `FFTLayout(spatialShape: [H, W], outer: batch, inner: channels)`.
 public struct FFTLayout: Hashable, Sendable {
+    /// The extents d₀ … dₖ₋₁ of the transformed axes, e.g. [H, W].
     public var spatialShape: [Int]
+    /// The number of transforms along the leading axis (the batch).
     public var outer: Int
+    /// The number of interleaved transforms along the trailing axis (the channels).
     public var inner: Int
 
+    /// A layout of `outer · inner` transforms over `spatialShape` (default one transform).
     public init(spatialShape: [Int], outer: Int = 1, inner: Int = 1) {
         self.spatialShape = spatialShape
         self.outer = outer
@@ -51,7 +55,9 @@ public enum FFTDirection: Sendable, Hashable {
 /// not thread-safe: both happen behind ``FFTPlanner``'s lock. Obtain plans from
 /// ``FFTPlanner/plan(_:_:scalar:)``, which caches them.
 public final class FFTPlan<Scalar: TensorScalar>: @unchecked Sendable {
+    /// The data the plan transforms.
     public let layout: FFTLayout
+    /// Forward or inverse.
     public let direction: FFTDirection
     private let handle: OpaquePointer
     private let normalisation: Scalar

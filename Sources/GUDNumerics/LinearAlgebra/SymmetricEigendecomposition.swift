@@ -17,8 +17,10 @@ public struct SymmetricEigendecomposition<Scalar: TensorScalar>: Sendable {
 
     /// Decomposes a symmetric matrix.
     ///
-    /// - Parameter matrix: shape (n, n), finite; symmetric up to `symmetryTolerance` relative to the
-    ///   largest magnitude (default √ε of the precision). Only the upper triangle is read.
+    /// - Parameters:
+    ///   - matrix: shape (n, n), finite; symmetric up to `symmetryTolerance`. Only the upper triangle is read.
+    ///   - symmetryTolerance: the largest accepted |Aᵢⱼ − Aⱼᵢ| relative to the largest magnitude, or
+    ///     `nil` for √ε of the precision.
     /// - Throws: ``GUDError/shapeMismatch(_:)`` if not square, ``GUDError/nonFinite(_:)`` on NaN/∞,
     ///   ``GUDError/invalidArgument(_:)`` if not symmetric, ``GUDError/numericalFailure(_:)`` when
     ///   LAPACK reports `info ≠ 0`.

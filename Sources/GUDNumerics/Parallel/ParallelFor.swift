@@ -6,7 +6,7 @@ import Foundation
 /// OpenBLAS keeps its own thread pool; run BLAS calls and `Parallel.forEach` loops one after the other,
 /// never nested, so the cores are not oversubscribed.
 public enum Parallel {
-    /// The number of workers used by ``forEach(chunks:_:)``: the active processor count,
+    /// The number of workers used by ``forEach(_:_:)`` and ``forEachChunk(_:minimumChunk:_:)``: the active processor count,
     /// or `GUD_NUM_THREADS` when set to a positive integer.
     public static let workerCount: Int = {
         if let s = ProcessInfo.processInfo.environment["GUD_NUM_THREADS"], let n = Int(s), n > 0 { return n }

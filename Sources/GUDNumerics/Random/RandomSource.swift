@@ -5,7 +5,7 @@
 ///
 /// - ``stream(_:)`` gives the stream of one sample: sample `i`'s draws depend only on
 ///   (seed, i), so a sample does not change with the batch size or with how many samples are drawn.
-/// - ``derived(_:)`` gives a new source for a purpose (`"shuffle"`, `"init"`, a training step, …),
+/// - ``derived(_:)-(String)`` (or ``derived(_:)-(UInt64)``) gives a new source for a purpose (`"shuffle"`, `"init"`, a training step, …),
 ///   so that adding draws for one purpose never shifts the draws of another.
 ///
 /// Keys are mixed with SplitMix64 finalisers; streams are xoshiro256** generators seeded from the key.
@@ -14,6 +14,7 @@ public struct RandomSource: Sendable, Hashable, CustomStringConvertible {
     /// The key from which every stream of this source is derived.
     public let seed: UInt64
 
+    /// The source with key `seed`: the same seed always gives the same streams.
     public init(seed: UInt64) { self.seed = seed }
 
     /// The stream of sample (or item) `index`; the same (seed, index) always gives the same stream.
@@ -51,6 +52,7 @@ public struct RandomSource: Sendable, Hashable, CustomStringConvertible {
         return t
     }
 
+    /// `RandomSource(seed: …)`.
     public var description: String { "RandomSource(seed: \(seed))" }
 
     /// SplitMix64's finaliser: a bijective 64-bit mixer.

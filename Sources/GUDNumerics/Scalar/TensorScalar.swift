@@ -62,6 +62,7 @@ func blasInt(_ v: Int) -> blasint {
 @inline(__always)
 private func trans(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
+/// `Float` tensors use the single-precision routines (`sgemm`, `ssyevd`, `fftwf_*`).
 extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
 
@@ -124,6 +125,7 @@ extension Float: TensorScalar {
     public static func fftwDestroy(_ plan: OpaquePointer) { fftwf_destroy_plan(plan) }
 }
 
+/// `Double` tensors use the double-precision routines (`dgemm`, `dsyevd`, `fftw_*`).
 extension Double: TensorScalar {
     public static var dtypeName: String { "F64" }
 

@@ -43,15 +43,29 @@ extension Tensor {
         }
     }
 
+    /// The element-wise sum of two tensors of the same shape.
+    /// - Throws: `GUDError.shapeMismatch` for different shapes.
     @inlinable public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.zipMap(b, +) }
+    /// The element-wise difference of two tensors of the same shape.
+    /// - Throws: `GUDError.shapeMismatch` for different shapes.
     @inlinable public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.zipMap(b, -) }
+    /// The element-wise product of two tensors of the same shape.
+    /// - Throws: `GUDError.shapeMismatch` for different shapes.
     @inlinable public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.zipMap(b, *) }
+    /// The element-wise quotient of two tensors of the same shape.
+    /// - Throws: `GUDError.shapeMismatch` for different shapes.
     @inlinable public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.zipMap(b, /) }
+    /// `s` added to every element.
     @inlinable public static func + (a: Tensor, s: Scalar) -> Tensor { a.map { $0 + s } }
+    /// `s` subtracted from every element.
     @inlinable public static func - (a: Tensor, s: Scalar) -> Tensor { a.map { $0 - s } }
+    /// Every element times `s`.
     @inlinable public static func * (a: Tensor, s: Scalar) -> Tensor { a.map { $0 * s } }
+    /// `s` times every element.
     @inlinable public static func * (s: Scalar, a: Tensor) -> Tensor { a.map { s * $0 } }
+    /// Every element divided by `s`.
     @inlinable public static func / (a: Tensor, s: Scalar) -> Tensor { a.map { $0 / s } }
+    /// Every element negated.
     @inlinable public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
     /// `self += alpha * x` (BLAS `axpy`).

@@ -211,6 +211,7 @@ extension Tensor: Equatable {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// The element type, the shape and the first eight elements.
     public var description: String {
         let head = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
         return "Tensor<\(Scalar.self)>(shape: \(shape), [\(head)\(count > 8 ? ", …" : "")])"

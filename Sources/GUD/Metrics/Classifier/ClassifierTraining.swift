@@ -10,15 +10,19 @@ import Foundation
 public struct ClassifierTraining: Codable, Sendable, Equatable {
     /// Passes over the training data.
     public var epochs: Int = 4
+    /// Images per step (default 64).
     public var batchSize: Int = 64
     /// The peak of the learning rate: linear warm-up from 0 over `warmupSteps`, then cosine decay to
-    /// `finalLearningRate` at the last step (``LearningRateSchedule/warmupCosine(peak:warmupSteps:totalSteps:final:)``).
+    /// `finalLearningRate` at the last step (`LearningRateSchedule.warmupCosine(peak:warmupSteps:totalSteps:final:)`).
     public var learningRate: Double = 2e-3
+    /// Steps of linear warm-up from 0 to `learningRate` (default 200).
     public var warmupSteps: Int = 200
+    /// The learning rate at the last step (default 1e-5).
     public var finalLearningRate: Double = 1e-5
-    /// Gradients are clipped to this global norm (``clipGradientsByGlobalNorm(_:maxNorm:)``).
+    /// Gradients are clipped to this global norm (`clipGradientsByGlobalNorm(_:maxNorm:)`).
     public var maxGradientNorm: Double = 1
 
+    /// A configuration; the defaults are those of the shipped classifier.
     public init(
         epochs: Int = 4, batchSize: Int = 64, learningRate: Double = 2e-3, warmupSteps: Int = 200,
         finalLearningRate: Double = 1e-5, maxGradientNorm: Double = 1
@@ -54,13 +58,15 @@ public struct ClassifierTraining: Codable, Sendable, Equatable {
     /// (initialise the classifier from another derivation of the same source, e.g. `source.derived("init")`).
     ///
     /// - Parameters:
+    ///   - classifier: the network to train, updated in place.
     ///   - data: labelled images with the classifier's size.
     ///   - evaluation: when given, its accuracy is measured after every epoch (reported, never used to
     ///     choose anything).
     ///   - step: called after every update with the 1-based step, the total and the loss.
     ///   - epochEnd: called after every epoch.
+    ///   - source: the source of the batch order (batches are drawn from `source.derived("batches")`).
     /// - Returns: one summary per epoch.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a bad setting, unlabelled data, or a non-finite loss.
+    /// - Throws: `GUDError.invalidArgument` for a bad setting, unlabelled data, or a non-finite loss.
     @discardableResult
     public func run<Scalar>(
         _ classifier: MNISTClassifier<Scalar>, data: ImageDataset<Scalar>, evaluation: ImageDataset<Scalar>? = nil,
@@ -101,7 +107,7 @@ public struct ClassifierTraining: Codable, Sendable, Equatable {
         return summaries
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` naming the first invalid setting.
+    /// Throws `GUDError.invalidArgument` naming the first invalid setting.
     public func validate() throws {
         guard epochs >= 1, batchSize >= 1, warmupSteps >= 0 else {
             throw GUDError.invalidArgument("classifier training needs epochs ≥ 1, batch size ≥ 1 and warm-up ≥ 0; got \(epochs), \(batchSize), \(warmupSteps)")

@@ -19,8 +19,11 @@ import Foundation
 public final class MNISTClassifier<Scalar: TensorScalar> {
     /// The architecture name stored in the weights' metadata (`gud.architecture`).
     public static var architectureName: String { "mnist-classifier" }
+    /// The architecture's settings.
     public let configuration: MNISTClassifierConfiguration
+    /// The weights.
     public let parameters: ParameterStore<Scalar>
+    /// The tape of its passes (one call at a time).
     public let tape: Tape<Scalar>
     /// The metadata of the weights file it was restored from (training seed, epochs, command, test
     /// accuracy, …); empty for a newly built classifier.
@@ -32,7 +35,7 @@ public final class MNISTClassifier<Scalar: TensorScalar> {
 
     /// Builds the classifier with parameters initialised deterministically from `source` (LeCun-normal
     /// kernels, zero biases).
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for an invalid configuration.
+    /// - Throws: `GUDError.invalidArgument` for an invalid configuration.
     public init(_ configuration: MNISTClassifierConfiguration = MNISTClassifierConfiguration(), source: RandomSource) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -56,7 +59,9 @@ public final class MNISTClassifier<Scalar: TensorScalar> {
     public var space: Int { configuration.height * configuration.width }
 
     /// Records the features and logits of `x` on `tape` (in a pass begun by the caller).
-    /// - Parameter x: `[N, height · width, 1]`.
+    /// - Parameters:
+    ///   - x: `[N, height · width, 1]`.
+    ///   - tape: the tape of the caller's pass.
     /// - Returns: features `[N, featureDimension]` and logits `[N, classes]`.
     public func forward(_ x: Variable, on tape: Tape<Scalar>) throws -> (features: Variable, logits: Variable) {
         let cfg = configuration
@@ -76,7 +81,7 @@ public final class MNISTClassifier<Scalar: TensorScalar> {
     ///   - images: `(N, height · width, 1)`.
     ///   - labels: N classes in `0..<classes`.
     /// - Returns: the loss.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` / ``GUDError/invalidArgument(_:)`` for bad shapes or labels.
+    /// - Throws: `GUDError.shapeMismatch` / `GUDError.invalidArgument` for bad shapes or labels.
     public func lossAndGradients(images: Tensor<Scalar>, labels: [Int]) throws -> Scalar {
         try checkImages(images)
         parameters.zeroGradients()
@@ -90,8 +95,8 @@ public final class MNISTClassifier<Scalar: TensorScalar> {
 
     /// The features `(N, featureDimension)` and logits `(N, classes)` of images `(N, height · width, 1)`,
     /// computed in batches of at most `batchSize` (inference: nothing is recorded).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` for images of the wrong shape,
-    ///   ``GUDError/nonFinite(_:)`` for NaN or infinite pixels, ``GUDError/invalidArgument(_:)`` for a
+    /// - Throws: `GUDError.shapeMismatch` for images of the wrong shape,
+    ///   `GUDError.nonFinite` for NaN or infinite pixels, `GUDError.invalidArgument` for a
     ///   batch size below 1.
     public func evaluate(_ images: Tensor<Scalar>, batchSize: Int = 250) throws -> (features: Tensor<Scalar>, logits: Tensor<Scalar>) {
         try checkImages(images)
@@ -124,7 +129,7 @@ public final class MNISTClassifier<Scalar: TensorScalar> {
     }
 
     /// The fraction of a labelled data set that the classifier predicts correctly.
-    /// - Throws: ``GUDError/invalidArgument(_:)`` for a data set without labels, and as ``evaluate(_:batchSize:)``.
+    /// - Throws: `GUDError.invalidArgument` for a data set without labels, and as ``evaluate(_:batchSize:)``.
     public func accuracy(on dataset: ImageDataset<Scalar>) throws -> Double {
         guard let labels = dataset.labels else {
             throw GUDError.invalidArgument("accuracy needs a labelled data set; \(dataset.name) has no labels")
@@ -167,7 +172,7 @@ extension MNISTClassifier {
     }
 
     /// A classifier built from the configuration stored in `checkpoint`, with its weights and metadata.
-    /// - Throws: ``GUDError/malformedData(_:)`` when the architecture is not ``architectureName``, the
+    /// - Throws: `GUDError.malformedData` when the architecture is not ``architectureName``, the
     ///   configuration is missing or invalid, or the tensors are not exactly the configuration's
     ///   parameters with their shapes.
     public static func restored(from checkpoint: Checkpoint<Scalar>) throws -> MNISTClassifier {
@@ -194,7 +199,7 @@ extension MNISTClassifier {
         return classifier
     }
 
-    /// Reads and validates a weights file (see ``Checkpoint/read(from:)`` and ``restored(from:)``).
+    /// Reads and validates a weights file (see `Checkpoint.read(from:)` and ``restored(from:)``).
     public static func read(from path: String) throws -> MNISTClassifier {
         try restored(from: Checkpoint.read(from: path))
     }
@@ -206,7 +211,7 @@ extension MNISTClassifier {
 extension MNISTClassifier where Scalar == Float {
     /// The classifier shipped with the library (`Resources/Classifier/mnist-classifier.safetensors`;
     /// its README gives the command, seed and test accuracy), validated on loading.
-    /// - Throws: ``GUDError/io(_:)`` when the resource is missing, ``GUDError/malformedData(_:)`` when
+    /// - Throws: `GUDError.io` when the resource is missing, `GUDError.malformedData` when
     ///   it is corrupt.
     public static func bundled() throws -> MNISTClassifier {
         guard let url = Bundle.module.url(forResource: "mnist-classifier", withExtension: "safetensors", subdirectory: "Classifier") else {

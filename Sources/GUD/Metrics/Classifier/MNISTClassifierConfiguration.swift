@@ -3,8 +3,9 @@
 /// Defaults: 28×28 gray images, three 3×3 convolutions with 32 channels at stride 2
 /// (28×28 → 14×14 → 7×7 → 4×4), a 128-dimensional feature layer and 10 classes.
 public struct MNISTClassifierConfiguration: Codable, Sendable, Equatable {
-    /// Image height and width; inputs have `height · width` spatial positions (row-major), one channel.
+    /// Image height; inputs have `height · width` spatial positions (row-major), one channel.
     public var height: Int = 28
+    /// Image width.
     public var width: Int = 28
     /// The output channels of the 3×3 convolutions, in order.
     public var channels: [Int] = [32, 32, 32]
@@ -15,6 +16,7 @@ public struct MNISTClassifierConfiguration: Codable, Sendable, Equatable {
     /// The number of classes.
     public var classes: Int = 10
 
+    /// A configuration; the defaults are those of the shipped classifier. ``validate()`` checks it.
     public init(
         height: Int = 28, width: Int = 28, channels: [Int] = [32, 32, 32], strides: [Int] = [2, 2, 2],
         featureDimension: Int = 128, classes: Int = 10
@@ -33,7 +35,7 @@ public struct MNISTClassifierConfiguration: Codable, Sendable, Equatable {
         strides.reduce((height, width)) { size, s in ((size.0 - 1) / s + 1, (size.1 - 1) / s + 1) }
     }
 
-    /// Throws ``GUDError/invalidArgument(_:)`` naming the first invalid setting.
+    /// Throws `GUDError.invalidArgument` naming the first invalid setting.
     public func validate() throws {
         func fail(_ m: String) -> GUDError { .invalidArgument("MNIST classifier configuration: \(m)") }
         guard height > 0, width > 0, featureDimension > 0, classes >= 2 else {
