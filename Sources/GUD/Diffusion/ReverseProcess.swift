@@ -42,8 +42,11 @@ public func eulerMaruyamaStep<S: TensorScalar>(
 ) throws {
     let layout = try ComponentLayout(shape: x.shape, what: "state")
     let indexer = try state.indexer(for: layout)
-    for (name, other) in [("ε", epsilon), ("increment", increment ?? epsilon)] where other.shape != x.shape {
-        throw GUDError.shapeMismatch("\(name) has shape \(other.shape); expected the state's \(x.shape)")
+    guard epsilon.shape == x.shape else {
+        throw GUDError.shapeMismatch("ε has shape \(epsilon.shape); expected the state's \(x.shape)")
+    }
+    if let increment, increment.shape != x.shape {
+        throw GUDError.shapeMismatch("increment has shape \(increment.shape); expected the state's \(x.shape)")
     }
     x.withUnsafeMutableBufferPointer { xb in
         epsilon.withUnsafeBufferPointer { eb in

@@ -12,7 +12,14 @@
 /// The likelihood's vector–Jacobian products are exact: in dataWhite η(y) = U† ε̂(U y) = net(y), so
 /// vᵀ∂η/∂y is one backward pass of the network per cotangent (no finite differences).
 ///
-/// A network runs one call at a time: use one model per thread.
+/// **Inference without allocation.** ``epsilon(_:state:into:)``, the variant the samplers call,
+/// keeps its dataWhite input, the network's output and the conditioning in buffers owned by the
+/// model and reused from call to call, calls the network's ``EpsilonNetwork/predict(x:conditioning:into:)``
+/// (no gradients recorded, buffers replayed from the network's pool) and the space's `into:`
+/// transforms; after the first call at a batch size it allocates nothing itself.
+///
+/// A network runs one call at a time: use one model per thread (copies of a model share its
+/// network and its buffers).
 public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
     public typealias Scalar = Network.Scalar
 
@@ -20,6 +27,8 @@ public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
     public let network: Network
     /// The space whose dataWhite representation the network reads and writes.
     public let space: any Space<Scalar>
+    /// The buffers of ``epsilon(_:state:into:)``.
+    private let buffers = InferenceBuffers<Scalar>()
 
     /// - Throws: ``GUDError/shapeMismatch(_:)`` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
@@ -49,6 +58,30 @@ public struct NetworkEpsilonModel<Network: EpsilonNetwork>: EpsilonModel {
         let y = try space.fromComponentSpace(x)
         let eps = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
         return try space.toComponentSpace(eps)
+    }
+
+    /// ε̂(x) = U · net(U† x) written into `output` (x's shape), through the model's reused buffers
+    /// (see the type's documentation).
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `output` has the wrong shape.
+    public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws {
+        try checkOutputBuffer(output, for: x)
+        guard x.rank >= 3 else {
+            throw GUDError.shapeMismatch("x has shape \(x.shape); expected (batch, \(space.dimension), channels) or (batch, \(space.dimension), channels, 2)")
+        }
+        let batch = x.shape[0]
+        buffers.resize(batch: batch, positions: network.space, channels: x.shape[2], conditioning: network.conditioningKind)
+        try space.fromComponentSpace(x, into: &buffers.input)
+        let conditioning: NetworkConditioning<Scalar>
+        switch network.conditioningKind {
+        case .time:
+            try state.writeTimesPerSample(into: &buffers.conditioning)
+            conditioning = .time(buffers.conditioning)
+        case .gamma:
+            try state.writeGammaPerSample(into: &buffers.conditioning)
+            conditioning = .gamma(buffers.conditioning)
+        }
+        try network.predict(x: buffers.input, conditioning: conditioning, into: &buffers.output)
+        try space.toComponentSpace(buffers.output, into: &output)
     }
 
     /// net(y) and, for every cotangent v, vᵀ ∂net/∂y from the network's backward pass.
