@@ -59,9 +59,14 @@ let package = Package(
             name: "gud-bench-gemm",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/GemmBenchmark"),
+        // Counting wrappers around glibc's malloc, linked only into the sampler benchmark.
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
         .executableTarget(
             name: "gud-bench-sampler",
-            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "GUD", "MallocCounter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/SamplerBenchmark"),
         .executableTarget(
             name: "gud-bench-nn",
