@@ -69,6 +69,10 @@ let package = Package(
             ],
             path: "Benchmarks/SamplerBenchmark"),
         .executableTarget(
+            name: "gud-bench-transforms",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/TransformBenchmark"),
+        .executableTarget(
             name: "gud-bench-nn",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),
