@@ -73,6 +73,10 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/TransformBenchmark"),
         .executableTarget(
+            name: "gud-bench-likelihood",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/LikelihoodBenchmark"),
+        .executableTarget(
             name: "gud-bench-nn",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),
