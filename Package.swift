@@ -77,6 +77,10 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/LikelihoodBenchmark"),
         .executableTarget(
+            name: "gud-bench-scaling",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ScalingBenchmark"),
+        .executableTarget(
             name: "gud-bench-nn",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),

@@ -26,6 +26,9 @@ public struct BenchmarkReport: Codable, Sendable {
     public var threads: Int
     public var sgemm_gflops: Double
     public var cases: [BenchmarkCase]
+    /// Fitted exponents of a sweep (log-log slopes of time against work), by sweep name; only
+    /// benchmarks that sweep a size set them.
+    public var exponents: [String: Double]?
 
     public init(threads: Int, sgemmGFLOPS: Double, cases: [BenchmarkCase] = []) {
         self.machine = Benchmark.machineDescription()
@@ -63,6 +66,9 @@ public struct BenchmarkReport: Codable, Sendable {
             if let metrics = c.metrics, !metrics.isEmpty {
                 lines.append("    " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) = \(String(format: "%.4g", $0.value))" }.joined(separator: ", "))
             }
+        }
+        for (name, exponent) in (exponents ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "exponent %@: %.2f", name, exponent))
         }
         return lines.joined(separator: "\n")
     }
