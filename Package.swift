@@ -81,6 +81,10 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/ScalingBenchmark"),
         .executableTarget(
+            name: "gud-bench-summary",
+            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/BenchmarkSummary"),
+        .executableTarget(
             name: "gud-bench-nn",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/NNBenchmark"),
