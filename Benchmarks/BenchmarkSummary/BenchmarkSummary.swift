@@ -42,8 +42,10 @@ struct BenchmarkSummary: ParsableCommand {
         var byCase: [String: [(report: BenchmarkReport, result: BenchmarkCase)]] = [:]
         var order: [String] = []
         var machines = Set<String>()
+        var reports: [BenchmarkReport] = []
         for file in files {
             let report = try JSONDecoder().decode(BenchmarkReport.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            reports.append(report)
             machines.insert("\(report.machine), \(report.threads) threads")
             for result in report.cases {
                 if byCase[result.name] == nil { order.append(result.name) }
@@ -52,21 +54,33 @@ struct BenchmarkSummary: ParsableCommand {
         }
         print("machines: \(machines.sorted().joined(separator: "; "))   reports: \(files.count)")
         let w = max(30, order.map(\.count).max() ?? 0)
-        print("case".padding(toLength: w, withPad: " ", startingAt: 0)
-              + "  runs  median ms (range over runs)   fastest ms   sgemm GFLOP/s   peak MB   reference ms      speed-up")
+        print(Self.columns(["case", "runs", "median ms (over runs)", "fastest ms", "sgemm GFLOP/s", "peak MB", "reference ms", "speed-up"], w))
         for name in order {
             let entries = byCase[name]!
             let medians = entries.map(\.result.median_ms), baselines = entries.map(\.report.sgemm_gflops)
-            var line = name.padding(toLength: w, withPad: " ", startingAt: 0)
-            line += String(format: "  %4d  %-28@  %10.3f   %-14@  %7.1f", entries.count, Self.range(medians, "%.3f") as NSString,
-                           entries.map(\.result.min_ms).min()!, Self.range(baselines, "%.0f") as NSString,
-                           entries.map(\.result.peak_rss_mb).max()!)
+            var fields = [
+                name, "\(entries.count)", Self.range(medians, "%.3f"), String(format: "%.3f", entries.map(\.result.min_ms).min()!),
+                Self.range(baselines, "%.0f"), String(format: "%.1f", entries.map(\.result.peak_rss_mb).max()!),
+            ]
             if let ref = Self.reference[name] {
-                line += String(format: "   %-14@  %@", Self.range([ref.low, ref.high], "%.1f") as NSString,
-                               Self.range([ref.low / medians.max()!, ref.high / medians.min()!], "%.1f×") as NSString)
+                fields += [Self.range([ref.low, ref.high], "%.1f"), Self.range([ref.low / medians.max()!, ref.high / medians.min()!], "%.1f×")]
             }
-            print(line)
+            print(Self.columns(fields, w))
         }
+        var exponents: [String: [Double]] = [:]
+        for report in reports {
+            for (name, value) in report.exponents ?? [:] { exponents[name, default: []].append(value) }
+        }
+        for (name, values) in exponents.sorted(by: { $0.key < $1.key }) {
+            print("exponent \(name): \(Self.range(values, "%.2f"))")
+        }
+    }
+
+    /// Fields padded to fixed widths: the first to `first`, the others to their headings' widths.
+    static func columns(_ fields: [String], _ first: Int) -> String {
+        let widths = [first, 4, 24, 10, 13, 7, 14, 10]
+        let line = zip(fields, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        return String(line.reversed().drop(while: { $0 == " " }).reversed())
     }
 
     /// "a–b" (or "a" when equal) of the smallest and largest value.
