@@ -81,22 +81,38 @@ func writeProbabilityFlowDrift<S: TensorScalar>(
     }
 }
 
+/// Scratch memory of ``eulerMaruyamaUpdate(x:epsilon:increment:layout:state:indexer:dt:scratch:)``:
+/// the coefficients expanded to one per element of a sample (keep, pull, diffusion, and the saved
+/// values of frozen elements) and the frozen elements' offsets. A sampler keeps one for the whole
+/// run, so that its steps allocate nothing.
+struct EulerMaruyamaScratch<S: TensorScalar> {
+    var coefficients: [S] = []
+    var frozen: [Int] = []
+
+    /// Grows the buffers to serve samples of `perSample` elements.
+    mutating func reserve(perSample: Int) {
+        if coefficients.count < 4 * perSample { coefficients = [S](repeating: 0, count: 4 * perSample) }
+        if frozen.count < perSample { frozen = [Int](repeating: 0, count: perSample) }
+    }
+}
+
 /// One Euler–Maruyama step of the reverse SDE in place:
 /// x ← x + [−β (x/2 + s)] dt + √β · w with s = −ε/σ and w the transformed Brownian increment
 /// (variance |dt|), or without the noise term when `increment` is nil. Evaluated as
 /// x ← (1 − β dt/2) x + (β dt/σ) ε + √β w with the coefficients expanded once per row of the state
-/// to one per element of a sample, so that the loop over a sample is contiguous. Components with
-/// β = 0 are restored afterwards, so they stay exactly unchanged whatever ε is. The expanded
-/// coefficients live in temporary storage (on the stack where it fits), not on the heap.
+/// to one per element of a sample (in `scratch`), so that the loop over a sample is contiguous.
+/// Components with β = 0 are restored afterwards, so they stay exactly unchanged whatever ε is.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func eulerMaruyamaUpdate<S: TensorScalar>(
     x: UnsafeMutablePointer<S>, epsilon: UnsafePointer<S>, increment: UnsafePointer<S>?,
-    layout: ComponentLayout, state: NoisingState<S>, indexer: CoefficientIndexer, dt: S
+    layout: ComponentLayout, state: NoisingState<S>, indexer: CoefficientIndexer, dt: S,
+    scratch: inout EulerMaruyamaScratch<S>
 ) {
     let perSample = layout.components * layout.inner
-    withUnsafeTemporaryAllocation(of: S.self, capacity: 4 * perSample) { scalars in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: perSample) { frozen in
+    scratch.reserve(perSample: perSample)
+    scratch.coefficients.withUnsafeMutableBufferPointer { scalars in
+        scratch.frozen.withUnsafeMutableBufferPointer { frozen in
             let keep = scalars.baseAddress!, pull = keep + perSample, diffusion = pull + perSample, saved = diffusion + perSample
             var frozenCount = 0
             var currentRow = -1

@@ -45,13 +45,14 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
     var increment = Tensor<S>(shape: session.x.shape)
     var eps = Tensor<S>(shape: session.x.shape)
     var state = schedule(tStart)
+    var scratch = EulerMaruyamaScratch<S>()
     for k in 0..<(grid.count - 1) {
         let (t, dt) = (grid[k], grid[k + 1] - grid[k])
         schedule.evaluate(at: t, into: &state)
         try session.epsilon(model, session.x, state, into: &eps)
         try space.drawWhiteNoise(into: &increment, streams: &streams, scale: Swift.abs(dt).squareRoot())
         let denoised = try session.denoisedForProgress(x: session.x, epsilon: eps, state: state)
-        try eulerMaruyamaStep(&session.x, epsilon: eps, increment: increment, state: state, dt: dt)
+        try eulerMaruyamaStep(&session.x, epsilon: eps, increment: increment, state: state, dt: dt, scratch: &scratch)
         guard try session.finishStep(time: grid[k + 1], denoised: denoised, denoisedTime: t) else {
             return try session.result(time: grid[k + 1])
         }
