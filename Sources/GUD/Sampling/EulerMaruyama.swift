@@ -41,7 +41,8 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
     let brownian = source.derived("gud.sampler.brownian")
     var streams = (0..<session.x.shape[0]).map { brownian.stream(firstSample + $0) }
     // Buffers reused by every step: with a model that writes into its output buffer (a network
-    // model does) and a space with in-place transforms (the Fourier space), a step allocates nothing.
+    // model does) and a space whose transforms and noise reuse their storage (the Fourier space),
+    // a step allocates nothing in Swift code.
     var increment = Tensor<S>(shape: session.x.shape)
     var eps = Tensor<S>(shape: session.x.shape)
     var state = schedule(tStart)

@@ -21,7 +21,7 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     public let checksSymmetry: Bool
     /// For every flat frequency index k, the flat index of −k (each axis taken modulo its extent).
     public let conjugateIndex: [Int]
-    /// Complex scratch buffers of ``fromComponentSpace(_:into:)``.
+    /// Complex scratch buffers of the `into:` transforms and of the white noise (shared by copies).
     private let scratch = ScratchPool<Scalar>()
     /// ∏ shape.
     public var dimension: Int { conjugateIndex.count }
@@ -152,7 +152,7 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     /// The orthonormal FFT of `batch` samples of interleaved complex values from `input` into
     /// `output` (distinct buffers; `input` is preserved), the batch split over the cores. A part holds
     /// ⌊batch/parts⌋ or ⌈batch/parts⌉ samples, so at most two cached plans serve it (FFTW plans may
-    /// execute concurrently); nothing is allocated here.
+    /// execute concurrently) and no arrays are built per call.
     private func transform(_ input: UnsafeMutablePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                            batch: Int, channels: Int, _ direction: FFTDirection) throws {
         let parts = Swift.max(1, Swift.min(Parallel.workerCount, batch))
