@@ -62,7 +62,9 @@ struct SamplerBenchmark: ParsableCommand {
             }
             var result = try Benchmark.measure(name, warmup: max(1, warmup), runs: wholeRuns) {
                 let out = try sample()
-                precondition(out.steps == steps && out.modelEvaluations == steps)
+                guard out.steps == steps, out.modelEvaluations == steps else {
+                    throw GUDError.numericalFailure("sampling took \(out.steps) steps and \(out.modelEvaluations) model calls; expected \(steps) each")
+                }
             }
             // Allocations of a 100-step run minus those of a 50-step run, per step: the steady state.
             let counts = { (gud_malloc_count(), gud_aligned_allocation_count()) }
