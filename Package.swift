@@ -62,10 +62,31 @@ let package = Package(
             name: "gud-bench-gemm",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/GemmBenchmark"),
+        // Counting wrappers around glibc's malloc, linked only into the sampler benchmark.
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
         .executableTarget(
             name: "gud-bench-sampler",
-            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BenchmarkSupport", "GUD", "MallocCounter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/SamplerBenchmark"),
+        .executableTarget(
+            name: "gud-bench-transforms",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/TransformBenchmark"),
+        .executableTarget(
+            name: "gud-bench-likelihood",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/LikelihoodBenchmark"),
+        .executableTarget(
+            name: "gud-bench-scaling",
+            dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/ScalingBenchmark"),
+        .executableTarget(
+            name: "gud-bench-summary",
+            dependencies: ["BenchmarkSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/BenchmarkSummary"),
         .executableTarget(
             name: "gud-bench-nn",
             dependencies: ["BenchmarkSupport", "GUD", .product(name: "ArgumentParser", package: "swift-argument-parser")],

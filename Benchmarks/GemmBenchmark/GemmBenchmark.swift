@@ -36,11 +36,7 @@ struct GemmBenchmark: ParsableCommand {
         var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: baseline)
         report.cases += try cases(Float.self, prefix: "sgemm")
         report.cases += try cases(Double.self, prefix: "dgemm")
-        print(report.table())
-        if let path = options.json {
-            try report.write(to: path)
-            print("wrote \(path)")
-        }
+        try report.finish(json: options.json)
     }
 
     func cases<S: TensorScalar>(_: S.Type, prefix: String) throws -> [BenchmarkCase] {

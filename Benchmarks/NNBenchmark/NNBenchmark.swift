@@ -28,15 +28,9 @@ struct NNBenchmark: ParsableCommand {
     ]
 
     @OptionGroup var options: BenchmarkOptions
+    @OptionGroup var selection: CaseSelection
 
-    @Option(name: .customLong("case"), help: "Run only these cases (repeatable): \(NNBenchmark.allCases.joined(separator: ", ")).")
-    var cases: [String] = []
-
-    func validate() throws {
-        for c in cases where !Self.allCases.contains(c) {
-            throw ValidationError("unknown case '\(c)'; expected one of \(Self.allCases.joined(separator: ", "))")
-        }
-    }
+    func validate() throws { _ = try selection.selected(from: Self.allCases) }
 
     func run() throws {
         // The network kernels run on GUD's parallel workers (OpenBLAS is single-threaded inside a pass);
@@ -45,14 +39,10 @@ struct NNBenchmark: ParsableCommand {
         BLAS.setThreadCount(options.threads)
         let baseline = Benchmark.sgemmGFLOPS()
         var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: baseline)
-        for name in cases.isEmpty ? Self.allCases : cases {
+        for name in try selection.selected(from: Self.allCases) {
             report.cases.append(try measure(name))
         }
-        print(report.table())
-        if let path = options.json {
-            try report.write(to: path)
-            print("wrote \(path)")
-        }
+        try report.finish(json: options.json)
     }
 
     func measure(_ name: String) throws -> BenchmarkCase {

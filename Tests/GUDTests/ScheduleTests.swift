@@ -45,6 +45,25 @@ struct ScheduleTests {
         }
     }
 
+    /// `evaluate(at:into:)` gives the values of `schedule(t)` exactly, rewriting a one-row state of
+    /// the schedule's width in its own storage and replacing any other state.
+    @Test func evaluateIntoMatchesCallAsFunction() throws {
+        for (name, schedule) in try Self.schedules() {
+            var state = schedule(0.9)
+            let address = state.gamma.withUnsafeBufferPointer { $0.baseAddress }
+            for t in [0.0, 0.37, 1.0] {
+                schedule.evaluate(at: t, into: &state)
+                let expected = schedule(t)
+                #expect(state.t == expected.t && state.gamma == expected.gamma && state.beta == expected.beta, "\(name), t = \(t)")
+                #expect(state.alpha == expected.alpha && state.sigma == expected.sigma, "\(name), t = \(t)")
+            }
+            #expect(state.gamma.withUnsafeBufferPointer { $0.baseAddress } == address, "\(name): storage reused")
+            var perSample = try schedule(times: [0.1, 0.2])
+            schedule.evaluate(at: 0.5, into: &perSample)
+            #expect(perSample.rows == 1 && perSample.gamma == schedule(0.5).gamma, "\(name): a per-sample state is replaced")
+        }
+    }
+
     /// Soft conditioning with labels −log λ and softness 1 in a whitened space is standard diffusion
     /// on the unwhitened components with γ_c(t) linear from γ̃_min + log λ_min to γ̃_max + log λ_max:
     /// the true SNRs agree exactly, the noised values differ only by the rescaling

@@ -89,6 +89,46 @@ struct SpaceTests {
         }
     }
 
+    /// The `into:` transforms give the allocating transforms' values exactly, in every space, and
+    /// reject an output buffer of the wrong shape.
+    @Test func intoTransformsMatchTheAllocatingOnes() throws {
+        for (name, space) in try TestSpaces.all(Double.self) {
+            let x: Tensor<Double> = RandomSource(seed: 6).gaussian(shape: [3, space.dimension, 2])
+            let c = try space.toComponentSpace(x)
+            var cOut = Tensor<Double>(shape: c.shape), xOut = Tensor<Double>(shape: x.shape)
+            try space.toComponentSpace(x, into: &cOut)
+            try space.fromComponentSpace(c, into: &xOut)
+            #expect(cOut == c, "\(name): toComponentSpace(_:into:)")
+            #expect(try xOut == space.fromComponentSpace(c), "\(name): fromComponentSpace(_:into:)")
+            var wrong = Tensor<Double>(shape: [3, space.dimension, 1])
+            #expect(throws: GUDError.self, "\(name)") { try space.toComponentSpace(x, into: &wrong) }
+            #expect(throws: GUDError.self, "\(name)") { try space.fromComponentSpace(c, into: &wrong) }
+        }
+    }
+
+    /// The Fourier space's `into:` transforms and noise write into the given storage, and its noise
+    /// is the transform of the real draws the default implementation makes from the same streams.
+    @Test func fourierIntoTransformsReuseTheirOutput() throws {
+        let space = try FourierSpace<Float>(shape: [4, 6])
+        let x: Tensor<Float> = RandomSource(seed: 7).gaussian(shape: [5, 24, 1])
+        var c = Tensor<Float>(shape: [5, 24, 1, 2]), y = Tensor<Float>(shape: [5, 24, 1])
+        let (cAddress, yAddress) = (c.withUnsafeBufferPointer { $0.baseAddress }, y.withUnsafeBufferPointer { $0.baseAddress })
+        for _ in 0..<3 {
+            try space.toComponentSpace(x, into: &c)
+            try space.fromComponentSpace(c, into: &y)
+        }
+        #expect(c.withUnsafeBufferPointer { $0.baseAddress } == cAddress)
+        #expect(y.withUnsafeBufferPointer { $0.baseAddress } == yAddress)
+        #expect(try y.maxAbsDifference(x) < 1e-5)
+
+        let source = RandomSource(seed: 8)
+        var streams = (0..<5).map { source.stream($0) }, realStreams = streams
+        var noise = Tensor<Float>(shape: [5, 24, 1, 2]), real = Tensor<Float>(shape: [5, 24, 1])
+        try space.drawWhiteNoise(into: &noise, streams: &streams, scale: 0.5)
+        try IdentitySpace<Float>(dimension: 24).drawWhiteNoise(into: &real, streams: &realStreams, scale: 0.5)
+        #expect(try noise == space.toComponentSpace(real))
+    }
+
     // MARK: Fitted spaces and determinants
 
     /// Each space fitted to data whitens it: the centred data has unit variance in every whitened

@@ -40,21 +40,34 @@ public func probabilityFlowDrift<S: TensorScalar>(x: Tensor<S>, epsilon: Tensor<
 public func eulerMaruyamaStep<S: TensorScalar>(
     _ x: inout Tensor<S>, epsilon: Tensor<S>, increment: Tensor<S>?, state: NoisingState<S>, dt: S
 ) throws {
+    var scratch = EulerMaruyamaScratch<S>()
+    try eulerMaruyamaStep(&x, epsilon: epsilon, increment: increment, state: state, dt: dt, scratch: &scratch)
+}
+
+/// ``eulerMaruyamaStep(_:epsilon:increment:state:dt:)`` with the caller's scratch memory (kept
+/// across the steps of a sampler run, so that a step allocates nothing).
+func eulerMaruyamaStep<S: TensorScalar>(
+    _ x: inout Tensor<S>, epsilon: Tensor<S>, increment: Tensor<S>?, state: NoisingState<S>, dt: S,
+    scratch: inout EulerMaruyamaScratch<S>
+) throws {
     let layout = try ComponentLayout(shape: x.shape, what: "state")
     let indexer = try state.indexer(for: layout)
-    for (name, other) in [("ε", epsilon), ("increment", increment ?? epsilon)] where other.shape != x.shape {
-        throw GUDError.shapeMismatch("\(name) has shape \(other.shape); expected the state's \(x.shape)")
+    guard epsilon.shape == x.shape else {
+        throw GUDError.shapeMismatch("ε has shape \(epsilon.shape); expected the state's \(x.shape)")
+    }
+    if let increment, increment.shape != x.shape {
+        throw GUDError.shapeMismatch("increment has shape \(increment.shape); expected the state's \(x.shape)")
     }
     x.withUnsafeMutableBufferPointer { xb in
         epsilon.withUnsafeBufferPointer { eb in
             if let increment {
                 increment.withUnsafeBufferPointer { wb in
                     eulerMaruyamaUpdate(x: xb.baseAddress!, epsilon: eb.baseAddress!, increment: wb.baseAddress!,
-                                        layout: layout, state: state, indexer: indexer, dt: dt)
+                                        layout: layout, state: state, indexer: indexer, dt: dt, scratch: &scratch)
                 }
             } else {
                 eulerMaruyamaUpdate(x: xb.baseAddress!, epsilon: eb.baseAddress!, increment: nil,
-                                    layout: layout, state: state, indexer: indexer, dt: dt)
+                                    layout: layout, state: state, indexer: indexer, dt: dt, scratch: &scratch)
             }
         }
     }

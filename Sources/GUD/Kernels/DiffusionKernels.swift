@@ -26,13 +26,23 @@ enum ComponentwiseFormula {
 func applyComponentwise<S: TensorScalar>(
     _ formula: ComponentwiseFormula, _ p: Tensor<S>, x: Tensor<S>?, state: NoisingState<S>
 ) throws -> Tensor<S> {
+    var out = Tensor<S>(shape: p.shape)
+    try applyComponentwise(formula, p, x: x, state: state, into: &out)
+    return out
+}
+
+/// ``applyComponentwise(_:_:x:state:)`` written into `out` (p's shape), allocating nothing.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func applyComponentwise<S: TensorScalar>(
+    _ formula: ComponentwiseFormula, _ p: Tensor<S>, x: Tensor<S>?, state: NoisingState<S>, into out: inout Tensor<S>
+) throws {
     let layout = try ComponentLayout(shape: p.shape, what: "input")
     let indexer = try state.indexer(for: layout)
     let xs = x ?? p
-    guard xs.shape == p.shape else {
-        throw GUDError.shapeMismatch("inputs have shapes \(p.shape) and \(xs.shape); expected equal shapes")
+    guard xs.shape == p.shape, out.shape == p.shape else {
+        throw GUDError.shapeMismatch("inputs have shapes \(p.shape) and \(xs.shape), the output \(out.shape); expected equal shapes")
     }
-    var out = Tensor<S>(shape: p.shape)
     state.alpha.withUnsafeBufferPointer { alpha in
         state.sigma.withUnsafeBufferPointer { sigma in
             state.beta.withUnsafeBufferPointer { beta in
@@ -64,7 +74,6 @@ func applyComponentwise<S: TensorScalar>(
             }
         }
     }
-    return out
 }
 
 /// The probability-flow drift f = −½ β (x + s), s = −ε/σ, written into `out` (same shape as x).
@@ -89,58 +98,75 @@ func writeProbabilityFlowDrift<S: TensorScalar>(
     }
 }
 
+/// Scratch memory of ``eulerMaruyamaUpdate(x:epsilon:increment:layout:state:indexer:dt:scratch:)``:
+/// the coefficients expanded to one per element of a sample (keep, pull, diffusion, and the saved
+/// values of frozen elements) and the frozen elements' offsets. A sampler keeps one for the whole
+/// run, so that its steps allocate nothing.
+struct EulerMaruyamaScratch<S: TensorScalar> {
+    var coefficients: [S] = []
+    var frozen: [Int] = []
+
+    /// Grows the buffers to serve samples of `perSample` elements.
+    mutating func reserve(perSample: Int) {
+        if coefficients.count < 4 * perSample { coefficients = [S](repeating: 0, count: 4 * perSample) }
+        if frozen.count < perSample { frozen = [Int](repeating: 0, count: perSample) }
+    }
+}
+
 /// One Euler–Maruyama step of the reverse SDE in place:
 /// x ← x + [−β (x/2 + s)] dt + √β · w with s = −ε/σ and w the transformed Brownian increment
 /// (variance |dt|), or without the noise term when `increment` is nil. Evaluated as
 /// x ← (1 − β dt/2) x + (β dt/σ) ε + √β w with the coefficients expanded once per row of the state
-/// to one per element of a sample, so that the loop over a sample is contiguous. Components with
-/// β = 0 are restored afterwards, so they stay exactly unchanged whatever ε is.
+/// to one per element of a sample (in `scratch`), so that the loop over a sample is contiguous.
+/// Components with β = 0 are restored afterwards, so they stay exactly unchanged whatever ε is.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func eulerMaruyamaUpdate<S: TensorScalar>(
     x: UnsafeMutablePointer<S>, epsilon: UnsafePointer<S>, increment: UnsafePointer<S>?,
-    layout: ComponentLayout, state: NoisingState<S>, indexer: CoefficientIndexer, dt: S
+    layout: ComponentLayout, state: NoisingState<S>, indexer: CoefficientIndexer, dt: S,
+    scratch: inout EulerMaruyamaScratch<S>
 ) {
     let perSample = layout.components * layout.inner
-    var keep = [S](repeating: 0, count: perSample), pull = keep, diffusion = keep
-    var frozen = [Int](), saved = [S]()
-    var currentRow = -1
-    for b in 0..<layout.batch {
-        // Expand the coefficients of this sample's row of the state.
-        let row = indexer.rowStride == 0 ? 0 : b
-        if row != currentRow {
-            currentRow = row
-            frozen.removeAll(keepingCapacity: true)
-            state.sigma.withUnsafeBufferPointer { sigma in
-                state.beta.withUnsafeBufferPointer { beta in
-                    for i in 0..<layout.components {
-                        let c = row * state.width + i * indexer.columnStride
-                        let (bc, sc) = (beta[c], sigma[c])
-                        let coefficients = bc == 0 ? (S(1), S(0), S(0)) : (1 - bc * dt / 2, bc * dt / sc, bc.squareRoot())
-                        for j in (i * layout.inner)..<((i + 1) * layout.inner) {
-                            (keep[j], pull[j], diffusion[j]) = coefficients
-                            if bc == 0 { frozen.append(j) }
+    scratch.reserve(perSample: perSample)
+    scratch.coefficients.withUnsafeMutableBufferPointer { scalars in
+        scratch.frozen.withUnsafeMutableBufferPointer { frozen in
+            let keep = scalars.baseAddress!, pull = keep + perSample, diffusion = pull + perSample, saved = diffusion + perSample
+            var frozenCount = 0
+            var currentRow = -1
+            for b in 0..<layout.batch {
+                // Expand the coefficients of this sample's row of the state.
+                let row = indexer.rowStride == 0 ? 0 : b
+                if row != currentRow {
+                    currentRow = row
+                    frozenCount = 0
+                    state.sigma.withUnsafeBufferPointer { sigma in
+                        state.beta.withUnsafeBufferPointer { beta in
+                            for i in 0..<layout.components {
+                                let c = row * state.width + i * indexer.columnStride
+                                let (bc, sc) = (beta[c], sigma[c])
+                                let coefficients = bc == 0 ? (S(1), S(0), S(0)) : (1 - bc * dt / 2, bc * dt / sc, bc.squareRoot())
+                                for j in (i * layout.inner)..<((i + 1) * layout.inner) {
+                                    (keep[j], pull[j], diffusion[j]) = coefficients
+                                    if bc == 0 {
+                                        frozen[frozenCount] = j
+                                        frozenCount += 1
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-            }
-            saved = [S](repeating: 0, count: frozen.count)
-        }
-        let (xb, eb) = (x + b * perSample, epsilon + b * perSample)
-        for (k, j) in frozen.enumerated() { saved[k] = xb[j] }
-        keep.withUnsafeBufferPointer { kp in
-            pull.withUnsafeBufferPointer { pp in
+                let (xb, eb) = (x + b * perSample, epsilon + b * perSample)
+                for k in 0..<frozenCount { saved[k] = xb[frozen[k]] }
                 if let w = increment {
                     let wb = w + b * perSample
-                    diffusion.withUnsafeBufferPointer { dp in
-                        for j in 0..<perSample { xb[j] = kp[j] * xb[j] + pp[j] * eb[j] + dp[j] * wb[j] }
-                    }
+                    for j in 0..<perSample { xb[j] = keep[j] * xb[j] + pull[j] * eb[j] + diffusion[j] * wb[j] }
                 } else {
-                    for j in 0..<perSample { xb[j] = kp[j] * xb[j] + pp[j] * eb[j] }
+                    for j in 0..<perSample { xb[j] = keep[j] * xb[j] + pull[j] * eb[j] }
                 }
+                for k in 0..<frozenCount { xb[frozen[k]] = saved[k] }
             }
         }
-        for (k, j) in frozen.enumerated() { xb[j] = saved[k] }
     }
 }
 
@@ -172,26 +198,37 @@ func multiplyComponents<S: TensorScalar>(_ x: Tensor<S>, by table: Tensor<S>) th
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func fillStandardNormal<S: TensorScalar>(_ buffer: inout Tensor<S>, streams: inout [RandomStream], scale: S, stride: Int = 1) {
-    let rows = buffer.shape[0], perRow = buffer.count / Swift.max(rows, 1) / stride
-    let unit = S(1) / S(1 << 31)
+    let rows = buffer.shape[0]
     buffer.withUnsafeMutableBufferPointer { b in
-        streams.withUnsafeMutableBufferPointer { s in
-            let (bp, sp) = (b.baseAddress!, s.baseAddress!)
-            Parallel.forEachChunk(rows) { range in
-                for r in range {
-                    let row = bp + r * perRow * stride
-                    var j = 0
-                    while j < perRow {
-                        let bits = sp[r].next()
-                        let u = S(Int32(truncatingIfNeeded: bits)) * unit
-                        let v = S(Int32(truncatingIfNeeded: bits >> 32)) * unit
-                        let radius = u * u + v * v
-                        guard radius < 1, radius > 0 else { continue }
-                        let factor = scale * (-2 * S.log(radius) / radius).squareRoot()
-                        row[j * stride] = u * factor
-                        if j + 1 < perRow { row[(j + 1) * stride] = v * factor }
-                        j += 2
-                    }
+        fillStandardNormal(b, rows: rows, streams: &streams, scale: scale, stride: stride)
+    }
+}
+
+/// ``fillStandardNormal(_:streams:scale:stride:)`` on raw memory of `rows` equal rows.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func fillStandardNormal<S: TensorScalar>(
+    _ buffer: UnsafeMutableBufferPointer<S>, rows: Int, streams: inout [RandomStream], scale: S, stride: Int = 1
+) {
+    let perRow = buffer.count / Swift.max(rows, 1) / stride
+    let unit = S(1) / S(1 << 31)
+    let bp = buffer.baseAddress!
+    streams.withUnsafeMutableBufferPointer { s in
+        let sp = s.baseAddress!
+        Parallel.forEachChunk(rows) { range in
+            for r in range {
+                let row = bp + r * perRow * stride
+                var j = 0
+                while j < perRow {
+                    let bits = sp[r].next()
+                    let u = S(Int32(truncatingIfNeeded: bits)) * unit
+                    let v = S(Int32(truncatingIfNeeded: bits >> 32)) * unit
+                    let radius = u * u + v * v
+                    guard radius < 1, radius > 0 else { continue }
+                    let factor = scale * (-2 * S.log(radius) / radius).squareRoot()
+                    row[j * stride] = u * factor
+                    if j + 1 < perRow { row[(j + 1) * stride] = v * factor }
+                    j += 2
                 }
             }
         }

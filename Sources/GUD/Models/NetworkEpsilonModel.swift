@@ -16,7 +16,14 @@
 /// to the input (ε̂ = U · net(U† x) + x, the reference's "Gaussian default"), or as the v-prediction
 /// v̂ = U · net(U† x) with ε̂ = σ x + α v̂.
 ///
-/// A network runs one call at a time: use one model per thread.
+/// **Inference without allocation.** ``epsilon(_:state:into:)``, the variant the samplers call,
+/// keeps its dataWhite input, the network's output and the conditioning in buffers owned by the
+/// model and reused from call to call, calls the network's ``EpsilonNetwork/predict(x:conditioning:into:)``
+/// (no gradients recorded, buffers replayed from the network's pool) and the space's `into:`
+/// transforms; after the first call at a batch size it allocates nothing itself.
+///
+/// A network runs one call at a time: use one model per thread (copies of a model share its
+/// network and its buffers).
 public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     /// The ε-network.
     public let network: any EpsilonNetwork<Scalar>
@@ -26,8 +33,9 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     public let parameterization: EpsilonParameterization
     /// A time-conditioned network sees `timeScale · t`.
     public let timeScale: Scalar
+    /// The buffers of ``epsilon(_:state:into:)``.
+    private let buffers = InferenceBuffers<Scalar>()
 
-    /// The model of `network` in `space` (see the type's documentation for `gaussianResidual` and `timeScale`).
     /// - Throws: `GUDError.shapeMismatch` when the network's spatial size differs from the
     ///   space's dimension, or a γ-conditioned network expects a different number of components.
     public init(network: any EpsilonNetwork<Scalar>, space: any Space<Scalar>, parameterization: EpsilonParameterization = .epsilon, timeScale: Scalar = 1
@@ -67,6 +75,41 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
             return try space.toComponentSpace(out)
         case .vPrediction:
             return try applyComponentwise(.vPredictionToEpsilon, space.toComponentSpace(out), x: x, state: state)
+        }
+    }
+
+    /// ε̂(x) written into `output` (x's shape), through the model's reused buffers (see the type's
+    /// documentation); the same values as ``epsilon(_:state:)``.
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `output` has the wrong shape.
+    public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws {
+        try checkOutputBuffer(output, for: x)
+        guard x.rank >= 3 else {
+            throw GUDError.shapeMismatch("x has shape \(x.shape); expected (batch, \(space.dimension), channels) or (batch, \(space.dimension), channels, 2)")
+        }
+        let batch = x.shape[0]
+        buffers.resize(batch: batch, positions: network.space, channels: x.shape[2], conditioning: network.conditioningKind)
+        try space.fromComponentSpace(x, into: &buffers.input)
+        let conditioning: NetworkConditioning<Scalar>
+        switch network.conditioningKind {
+        case .time:
+            try state.writeTimesPerSample(into: &buffers.conditioning)
+            if timeScale != 1 { buffers.conditioning.formMap { $0 * timeScale } }
+            conditioning = .time(buffers.conditioning)
+        case .gamma:
+            try state.writeGammaPerSample(into: &buffers.conditioning)
+            conditioning = .gamma(buffers.conditioning)
+        }
+        try network.predict(x: buffers.input, conditioning: conditioning, into: &buffers.output)
+        switch parameterization {
+        case .epsilon:
+            try space.toComponentSpace(buffers.output, into: &output)
+        case .gaussianResidual:
+            try buffers.output.addScaled(buffers.input)
+            try space.toComponentSpace(buffers.output, into: &output)
+        case .vPrediction:
+            buffers.resizeComponents(like: x)
+            try space.toComponentSpace(buffers.output, into: &buffers.components)
+            try applyComponentwise(.vPredictionToEpsilon, buffers.components, x: x, state: state, into: &output)
         }
     }
 

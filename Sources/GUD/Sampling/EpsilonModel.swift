@@ -17,6 +17,12 @@ public protocol EpsilonModel<Scalar> {
     /// ε̂(x) for a batch x in compWhite, shape (batch, D, C) or (batch, D, C, 2); the same shape out.
     func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar>
 
+    /// ε̂(x) written into `output`, which must have the shape of x: the variant the samplers call
+    /// once per step with the same buffer. A model may reuse `output`'s storage and its own buffers
+    /// so that a step allocates nothing; the default computes ``epsilon(_:state:)`` and assigns it.
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `output` or the model's result does not have x's shape.
+    func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws
+
     /// η(y) = U† ε̂(U y) and, for every cotangent vₖ (each shaped like y), the vector–Jacobian
     /// product vₖᵀ ∂η/∂y, per sample (the Jacobian of sample b involves only sample b).
     /// - Parameters:
@@ -32,6 +38,19 @@ public protocol EpsilonModel<Scalar> {
 }
 
 extension EpsilonModel {
+    /// ``epsilon(_:state:)``, checked against x's shape and assigned to `output`.
+    public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws {
+        try checkOutputBuffer(output, for: x)
+        output = try checkedEpsilon(x, state: state)
+    }
+
+    /// Throws unless `output` has the shape of `x`.
+    func checkOutputBuffer(_ output: Tensor<Scalar>, for x: Tensor<Scalar>) throws {
+        guard output.shape == x.shape else {
+            throw GUDError.shapeMismatch("the output buffer for ε has shape \(output.shape); expected x's shape \(x.shape)")
+        }
+    }
+
     /// The default: ``finiteDifferenceEpsilonAndVJP(dataWhite:state:space:cotangents:)``.
     public func epsilonAndVJP(
         dataWhite y: Tensor<Scalar>, state: NoisingState<Scalar>, space: any Space<Scalar>,

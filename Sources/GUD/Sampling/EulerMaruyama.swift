@@ -41,14 +41,20 @@ public func sampleEulerMaruyama<S: TensorScalar, M: EpsilonModel, Sch: Schedule>
     let grid = try TimeGrid.uniform(from: tStart, to: tEnd, stepSize: stepSize)
     let brownian = source.derived("gud.sampler.brownian")
     var streams = (0..<session.x.shape[0]).map { brownian.stream(firstSample + $0) }
+    // Buffers reused by every step: with a model that writes into its output buffer (a network
+    // model does) and a space whose transforms and noise reuse their storage (the Fourier space),
+    // a step allocates nothing in Swift code.
     var increment = Tensor<S>(shape: session.x.shape)
+    var eps = Tensor<S>(shape: session.x.shape)
+    var state = schedule(tStart)
+    var scratch = EulerMaruyamaScratch<S>()
     for k in 0..<(grid.count - 1) {
         let (t, dt) = (grid[k], grid[k + 1] - grid[k])
-        let state = schedule(t)
-        let eps = try session.epsilon(model, session.x, state)
+        schedule.evaluate(at: t, into: &state)
+        try session.epsilon(model, session.x, state, into: &eps)
         try space.drawWhiteNoise(into: &increment, streams: &streams, scale: Swift.abs(dt).squareRoot())
         let denoised = try session.denoisedForProgress(x: session.x, epsilon: eps, state: state)
-        try eulerMaruyamaStep(&session.x, epsilon: eps, increment: increment, state: state, dt: dt)
+        try eulerMaruyamaStep(&session.x, epsilon: eps, increment: increment, state: state, dt: dt, scratch: &scratch)
         guard try session.finishStep(time: grid[k + 1], denoised: denoised, denoisedTime: t) else {
             return try session.result(time: grid[k + 1])
         }

@@ -117,6 +117,14 @@ struct SamplerSession<Scalar: TensorScalar> {
         return try model.checkedEpsilon(x, state: state)
     }
 
+    /// ε̂(x) for a state written into `output` (x's shape), counting the evaluation.
+    mutating func epsilon<M: EpsilonModel>(
+        _ model: M, _ x: Tensor<Scalar>, _ state: NoisingState<Scalar>, into output: inout Tensor<Scalar>
+    ) throws where M.Scalar == Scalar {
+        evaluations += 1
+        try model.epsilon(x, state: state, into: &output)
+    }
+
     /// Whether a progress callback wants the denoised estimates.
     var wantsDenoised: Bool { progress != nil }
 

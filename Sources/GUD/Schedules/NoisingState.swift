@@ -17,15 +17,15 @@
 /// component axis of the data (channels, and re/im of complex values).
 public struct NoisingState<Scalar: TensorScalar>: Sendable {
     /// Diffusion times, shape (rows).
-    public let t: Tensor<Scalar>
+    public private(set) var t: Tensor<Scalar>
     /// γ = log(σ²/α²), the negative log SNR of the process, shape (rows, width).
-    public let gamma: Tensor<Scalar>
+    public private(set) var gamma: Tensor<Scalar>
     /// β = σ² · dγ/dt, the instantaneous noising rate, shape (rows, width). 0 where a component is frozen.
-    public let beta: Tensor<Scalar>
+    public private(set) var beta: Tensor<Scalar>
     /// α = √sigmoid(−γ), shape (rows, width).
-    public let alpha: Tensor<Scalar>
+    public private(set) var alpha: Tensor<Scalar>
     /// σ = √sigmoid(γ), shape (rows, width).
-    public let sigma: Tensor<Scalar>
+    public private(set) var sigma: Tensor<Scalar>
 
     /// Creates a state from times, γ and β.
     ///
@@ -66,6 +66,31 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
         self.beta = beta
         self.alpha = gamma.map { StableMath.sigmoid(-$0).squareRoot() }
         self.sigma = gamma.map { StableMath.sigmoid($0).squareRoot() }
+    }
+
+    /// Rewrites a one-row state in place at time `t`: `fill` writes γ and β (``width`` values each),
+    /// then α and σ follow from γ as in ``init(unchecked:gamma:beta:)``. Reuses the storage, so
+    /// nothing is allocated when it is not shared.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func overwrite(
+        t time: Scalar, _ fill: (UnsafeMutableBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) -> Void
+    ) {
+        precondition(rows == 1, "overwrite(t:_:) rewrites a state shared by the batch (one row)")
+        t[flat: 0] = time
+        gamma.withUnsafeMutableBufferPointer { g in
+            beta.withUnsafeMutableBufferPointer { b in fill(g, b) }
+        }
+        gamma.withUnsafeBufferPointer { g in
+            alpha.withUnsafeMutableBufferPointer { a in
+                sigma.withUnsafeMutableBufferPointer { s in
+                    for i in 0..<g.count {
+                        a[i] = StableMath.sigmoid(-g[i]).squareRoot()
+                        s[i] = StableMath.sigmoid(g[i]).squareRoot()
+                    }
+                }
+            }
+        }
     }
 
     /// The number of rows: 1 for a state shared by the batch, otherwise the batch size.
@@ -109,28 +134,50 @@ public struct NoisingState<Scalar: TensorScalar>: Sendable {
     /// the conditioning input of a network that serves a whole schedule family.
     /// - Throws: `GUDError.shapeMismatch` when the state does not broadcast to that shape.
     public func gammaPerSample(batch: Int, components: Int) throws -> Tensor<Scalar> {
-        try expand(gamma, batch: batch, components: components, what: "γ")
+        var out = Tensor<Scalar>(shape: [batch, components])
+        try writeGammaPerSample(into: &out)
+        return out
     }
 
     /// The time of every sample, shape (batch).
     /// - Throws: `GUDError.shapeMismatch` when the state has neither 1 nor `batch` rows.
     public func timesPerSample(batch: Int) throws -> Tensor<Scalar> {
-        guard rows == 1 || rows == batch else {
-            throw GUDError.shapeMismatch("the state has \(rows) rows; expected 1 or the batch size \(batch)")
-        }
-        return rows == batch ? t : Tensor(shape: [batch], repeating: t[flat: 0])
+        var out = Tensor<Scalar>(shape: [batch])
+        try writeTimesPerSample(into: &out)
+        return out
     }
 
-    private func expand(_ table: Tensor<Scalar>, batch: Int, components: Int, what: String) throws -> Tensor<Scalar> {
-        let layout = try ComponentLayout(shape: [batch, components], what: "the target")
+    /// ``gammaPerSample(batch:components:)`` written into `out`, shape (batch, components); nothing
+    /// is allocated when `out`'s storage is not shared.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func writeGammaPerSample(into out: inout Tensor<Scalar>) throws {
+        guard out.rank == 2 else {
+            throw GUDError.shapeMismatch("γ per sample goes into shape \(out.shape); expected (batch, components)")
+        }
+        let layout = try ComponentLayout(shape: out.shape, what: "the target")
         let indexer = try CoefficientIndexer(rows: rows, width: width, layout: layout, what: "the state")
-        var out = Tensor<Scalar>(shape: [batch, components])
-        table.withUnsafeBufferPointer { src in
+        gamma.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 indexer.forEachBlock(layout) { c, o in dst[o] = src[c] }
             }
         }
-        return out
+    }
+
+    /// ``timesPerSample(batch:)`` written into `out`, shape (batch); nothing is allocated when
+    /// `out`'s storage is not shared.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func writeTimesPerSample(into out: inout Tensor<Scalar>) throws {
+        let batch = out.count
+        guard out.rank == 1, rows == 1 || rows == batch else {
+            throw GUDError.shapeMismatch("the state has \(rows) rows for times of shape \(out.shape); expected 1 or the batch size \(batch) rows")
+        }
+        t.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for b in 0..<batch { dst[b] = src[rows == 1 ? 0 : b] }
+            }
+        }
     }
 
     /// The indexer that broadcasts this state's coefficients over data laid out as `layout`.

@@ -32,6 +32,18 @@ extension Schedule {
         rowwiseState(times: Tensor([t]), width: width) { _, gamma, beta in evaluate(at: t, gamma: gamma, beta: beta) }
     }
 
+    /// Overwrites `state` with the state at time `t` shared by every sample (the values of
+    /// ``callAsFunction(_:)``), reusing its storage when it already is a one-row state of this
+    /// schedule's ``width`` — then nothing is allocated — and replacing it otherwise. For loops that
+    /// evaluate the schedule once per step.
+    public func evaluate(at t: Scalar, into state: inout NoisingState<Scalar>) {
+        guard state.rows == 1, state.width == width else {
+            state = self(t)
+            return
+        }
+        state.overwrite(t: t) { gamma, beta in evaluate(at: t, gamma: gamma, beta: beta) }
+    }
+
     /// The state at one time per sample: γ and β have shape (batch, width).
     /// - Parameter times: shape (batch), finite.
     /// - Throws: `GUDError.shapeMismatch` unless `times` is a non-empty vector,

@@ -21,6 +21,8 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     public let checksSymmetry: Bool
     /// For every flat frequency index k, the flat index of −k (each axis taken modulo its extent).
     public let conjugateIndex: [Int]
+    /// Complex scratch buffers of the `into:` transforms and of the white noise (shared by copies).
+    private let scratch = ScratchPool<Scalar>()
     /// ∏ shape.
     public var dimension: Int { conjugateIndex.count }
     /// `true`: components are complex.
@@ -64,19 +66,32 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     @_specialize(where Scalar == Double)
     public func toComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkData(x, "input of toComponentSpace")
-        var input = Tensor<Scalar>(shape: x.shape + [2])
         var out = Tensor<Scalar>(shape: x.shape + [2])
-        x.withUnsafeBufferPointer { src in
-            input.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<src.count { dst[2 * i] = src[i] }
-            }
-        }
-        try input.withUnsafeMutableBufferPointer { i in
-            try out.withUnsafeMutableBufferPointer { o in
-                try transform(i.baseAddress!, o.baseAddress!, batch: x.shape[0], channels: x.shape[2], .forward)
-            }
-        }
+        try toComponentSpace(x, into: &out)
         return out
+    }
+
+    /// The orthonormal FFT written into `out`, (batch, D, C, 2). The complex input of the transform
+    /// lives in a scratch buffer this space keeps for reuse (shared by its copies, one per
+    /// concurrent call), so repeated calls allocate nothing in Swift code (FFTW may allocate buffers
+    /// inside its own execution).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func toComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws {
+        try checkData(x, "input of toComponentSpace")
+        try checkOutput(out, componentsOf: x, "output of toComponentSpace")
+        let (batch, channels) = (x.shape[0], x.shape[2])
+        try scratch.withBuffer(count: out.count) { complex in
+            x.withUnsafeBufferPointer { src in
+                for i in 0..<src.count {
+                    complex[2 * i] = src[i]
+                    complex[2 * i + 1] = 0
+                }
+            }
+            try out.withUnsafeMutableBufferPointer { o in
+                try transform(complex, o.baseAddress!, batch: batch, channels: channels, .forward)
+            }
+        }
     }
 
     /// The real part of the orthonormal inverse FFT: (batch, D, C, 2) → (batch, D, C).
@@ -84,50 +99,74 @@ public struct FourierSpace<Scalar: TensorScalar>: Space {
     @_specialize(where Scalar == Double)
     public func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try checkComponents(x, "input of fromComponentSpace")
-        var complexOut = Tensor<Scalar>(shape: x.shape)
         var out = Tensor<Scalar>(shape: Array(x.shape.dropLast()))
-        try x.withUnsafeBufferPointer { i in
-            try complexOut.withUnsafeMutableBufferPointer { o in
-                // Out-of-place complex FFTW plans preserve their input.
-                try transform(UnsafeMutablePointer(mutating: i.baseAddress!), o.baseAddress!,
-                              batch: x.shape[0], channels: x.shape[2], .inverse)
-            }
-        }
-        complexOut.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<dst.count { dst[i] = src[2 * i] }
-            }
-        }
+        try fromComponentSpace(x, into: &out)
         return out
     }
 
-    /// The transform of real white noise, drawn straight into the real parts of the FFT's input.
+    /// The real part of the orthonormal inverse FFT written into `out`, (batch, D, C). The complex
+    /// result of the transform lives in a reused scratch buffer, as in ``toComponentSpace(_:into:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func fromComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws {
+        try checkComponents(x, "input of fromComponentSpace")
+        let (batch, channels) = (x.shape[0], x.shape[2])
+        guard out.rank == 3, out.shape[0] == batch, out.shape[1] == dimension, out.shape[2] == channels else {
+            throw GUDError.shapeMismatch(
+                "output of fromComponentSpace has shape \(out.shape); expected (\(batch), \(dimension), \(channels))")
+        }
+        try scratch.withBuffer(count: x.count) { complex in
+            try x.withUnsafeBufferPointer { i in
+                // Out-of-place complex FFTW plans preserve their input.
+                try transform(UnsafeMutablePointer(mutating: i.baseAddress!), complex, batch: batch, channels: channels, .inverse)
+            }
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<dst.count { dst[i] = complex[2 * i] }
+            }
+        }
+    }
+
+    /// The transform of real white noise, drawn straight into the real parts of a reused scratch
+    /// buffer (as in ``toComponentSpace(_:into:)``) and transformed into `out`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func drawWhiteNoise(into out: inout Tensor<Scalar>, streams: inout [RandomStream], scale: Scalar) throws {
         try checkNoiseBuffer(out, streams: streams)
         let (batch, channels) = (out.shape[0], out.shape[2])
-        var input = Tensor<Scalar>(shape: out.shape)
-        fillStandardNormal(&input, streams: &streams, scale: scale, stride: 2)
-        try input.withUnsafeMutableBufferPointer { i in
+        try scratch.withBuffer(count: out.count) { complex in
+            let draws = UnsafeMutableBufferPointer(start: complex, count: out.count)
+            for i in Swift.stride(from: 1, to: draws.count, by: 2) { draws[i] = 0 }
+            fillStandardNormal(draws, rows: batch, streams: &streams, scale: scale, stride: 2)
             try out.withUnsafeMutableBufferPointer { o in
-                try transform(i.baseAddress!, o.baseAddress!, batch: batch, channels: channels, .forward)
+                try transform(complex, o.baseAddress!, batch: batch, channels: channels, .forward)
             }
         }
     }
 
-    /// The orthonormal FFT of `batch` samples of interleaved complex values, the batch split over the
-    /// cores (each part with the cached plan of its size; FFTW plans may execute concurrently).
+    /// Throws unless `out` has the component shape (batch, D, C, 2) of data `x` (batch, D, C).
+    private func checkOutput(_ out: Tensor<Scalar>, componentsOf x: Tensor<Scalar>, _ what: String) throws {
+        guard out.rank == 4, out.shape[0] == x.shape[0], out.shape[1] == dimension, out.shape[2] == x.shape[2], out.shape[3] == 2
+        else {
+            throw GUDError.shapeMismatch("\(what) has shape \(out.shape); expected (\(x.shape[0]), \(dimension), \(x.shape[2]), 2)")
+        }
+    }
+
+    /// The orthonormal FFT of `batch` samples of interleaved complex values from `input` into
+    /// `output` (distinct buffers; `input` is preserved), the batch split over the cores. A part holds
+    /// ⌊batch/parts⌋ or ⌈batch/parts⌉ samples, so at most two cached plans serve it (FFTW plans may
+    /// execute concurrently) and no arrays are built per call.
     private func transform(_ input: UnsafeMutablePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>,
                            batch: Int, channels: Int, _ direction: FFTDirection) throws {
         let parts = Swift.max(1, Swift.min(Parallel.workerCount, batch))
-        let bounds = (0...parts).map { $0 * batch / parts }
-        let plans: [FFTPlan<Scalar>] = try (0..<parts).map { p in
-            try FFTPlanner.plan(FFTLayout(spatialShape: shape, outer: bounds[p + 1] - bounds[p], inner: channels), direction)
+        func plan(_ samples: Int) throws -> FFTPlan<Scalar> {
+            try FFTPlanner.plan(FFTLayout(spatialShape: shape, outer: samples, inner: channels), direction)
         }
+        let smaller = try plan(batch / parts)
+        let larger = batch % parts == 0 ? smaller : try plan(batch / parts + 1)
         let stride = 2 * dimension * channels
         Parallel.forEach(parts) { p in
-            plans[p].execute(input: input + bounds[p] * stride, output: output + bounds[p] * stride)
+            let (lo, hi) = (p * batch / parts, (p + 1) * batch / parts)
+            (hi - lo == smaller.layout.outer ? smaller : larger).execute(input: input + lo * stride, output: output + lo * stride)
         }
     }
 

@@ -38,6 +38,18 @@ public protocol Space<Scalar>: Sendable {
     /// φ = U† χ (the real part, for complex components): components → data (batch, D, C).
     func fromComponentSpace(_ x: Tensor<Scalar>) throws -> Tensor<Scalar>
 
+    /// χ = U φ written into `out`, which must already have the component shape of `x`: for a caller
+    /// that transforms batches of one shape repeatedly (a sampler's model). A space may reuse `out`'s
+    /// storage and then allocates nothing when it is not shared; the default computes
+    /// ``toComponentSpace(_:)`` and assigns it.
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `out` has the wrong shape.
+    func toComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws
+
+    /// φ = U† χ written into `out`, which must already have the data shape (batch, D, C) of `x`
+    /// (see ``toComponentSpace(_:into:)``).
+    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `out` has the wrong shape.
+    func fromComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws
+
     /// The component-space image of real white noise (batch, D, C), such that noise stays white.
     /// The default is the identity for real spaces and ``toComponentSpace(_:)`` for complex ones.
     func transformNoise(_ z: Tensor<Scalar>) throws -> Tensor<Scalar>
@@ -61,6 +73,24 @@ extension Space {
         if isComplex { return try toComponentSpace(z) }
         try checkData(z, "noise")
         return z
+    }
+
+    /// ``toComponentSpace(_:)``, checked against and assigned to `out`.
+    public func toComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws {
+        let result = try toComponentSpace(x)
+        guard out.shape == result.shape else {
+            throw GUDError.shapeMismatch("output buffer of toComponentSpace has shape \(out.shape); expected \(result.shape)")
+        }
+        out = result
+    }
+
+    /// ``fromComponentSpace(_:)``, checked against and assigned to `out`.
+    public func fromComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws {
+        let result = try fromComponentSpace(x)
+        guard out.shape == result.shape else {
+            throw GUDError.shapeMismatch("output buffer of fromComponentSpace has shape \(out.shape); expected \(result.shape)")
+        }
+        out = result
     }
 
     /// Checks the number of components of a component-wise schedule.

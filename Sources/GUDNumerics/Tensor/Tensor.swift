@@ -185,14 +185,27 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
 
     /// Throws ``GUDError/nonFinite(_:)`` naming `what` and the first offending index when any element
     /// is NaN or infinite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkFinite(_ what: String) throws {
-        if let i = scalars.firstIndex(where: { !$0.isFinite }) {
+        if let i = firstNonFiniteIndex() {
             throw GUDError.nonFinite("\(what) has \(scalars[i]) at flat index \(i) (shape \(shape)); expected finite values")
         }
     }
 
     /// Whether every element is finite.
-    public var isFinite: Bool { scalars.allSatisfy(\.isFinite) }
+    public var isFinite: Bool { firstNonFiniteIndex() == nil }
+
+    /// The flat index of the first NaN or infinite element, or `nil`. Specialised, so that callers
+    /// in generic code neither run the element loop unspecialised nor allocate per element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func firstNonFiniteIndex() -> Int? {
+        _scalars.withUnsafeBufferPointer { b in
+            for i in 0..<b.count where !b[i].isFinite { return i }
+            return nil
+        }
+    }
 
     /// Throws ``GUDError/shapeMismatch(_:)`` when the shape differs from `expected`.
     /// `-1` in `expected` matches any extent.

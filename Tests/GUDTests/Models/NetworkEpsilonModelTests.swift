@@ -74,3 +74,65 @@ struct NetworkEpsilonModelTests {
         #expect(throws: GUDError.self) { try NetworkEpsilonModel(network: gammaNet, space: space) }
     }
 }
+
+struct NetworkEpsilonModelBufferTests {
+    @Test func epsilonIntoMatchesEpsilonForBothConditioningKinds() throws {
+        let data: Tensor<Double> = RandomSource(seed: 1).gaussian(shape: [64, 16, 1])
+        let space = try FourierSpace(shape: [4, 4], data: data)
+        let schedule = try softConditioningSchedule(labels: (0..<16).map { Double($0 % 4) }, softness: 1)
+        let variants = [ConditioningKind.time, .gamma(components: 16)].flatMap { kind in
+            EpsilonParameterization.allCases.map { (kind, $0) }
+        }
+        for (kind, parameterization) in variants {
+            let config = MLPConfiguration(space: 16, channels: 1, hiddenWidths: [12], embeddingDimension: 8, conditioning: kind)
+            let model = try NetworkEpsilonModel(
+                network: MLP<Double>(config, source: RandomSource(seed: 2)), space: space,
+                parameterization: parameterization, timeScale: 3)
+            // Per-sample times, a shared state, then a different batch size: the buffers follow.
+            for (batch, state) in [(3, try schedule(times: [0.2, 0.5, 0.9])), (3, schedule(0.4)), (5, schedule(0.7))] {
+                let x = try space.whiteNoise(batch: batch, channels: 1, source: RandomSource(seed: UInt64(batch)))
+                var out = Tensor<Double>(shape: x.shape)
+                try model.epsilon(x, state: state, into: &out)
+                #expect(try out.maxAbsDifference(model.epsilon(x, state: state)) == 0)
+            }
+        }
+    }
+
+    /// Euler–Maruyama through the model's buffers gives the samples of the allocating path exactly.
+    @Test func samplerThroughBuffersMatchesTheAllocatingPath() throws {
+        let data: Tensor<Float> = RandomSource(seed: 1).gaussian(shape: [64, 16, 1])
+        let space = try FourierSpace(shape: [4, 4], data: data)
+        let schedule = try softConditioningSchedule(labels: space.scale!.map { -2 * Float.log($0) }, softness: 1)
+        let config = MLPConfiguration(space: 16, channels: 1, hiddenWidths: [12], embeddingDimension: 8)
+        let model = try NetworkEpsilonModel(network: MLP<Float>(config, source: RandomSource(seed: 2)), space: space)
+        let allocating = EpsilonClosure<Float> { state, x in try model.epsilon(x, state: state) }
+        let source = RandomSource(seed: 3)
+        let a = try sampleEulerMaruyama(model: model, schedule: schedule, space: space, start: .noise(count: 3), source: source, stepSize: 0.05)
+        let b = try sampleEulerMaruyama(model: allocating, schedule: schedule, space: space, start: .noise(count: 3), source: source, stepSize: 0.05)
+        #expect(try a.samples.compWhite == b.samples.compWhite)
+        #expect(a.modelEvaluations == 20)
+    }
+
+    @Test func epsilonIntoRejectsAWrongBuffer() throws {
+        let space = try FourierSpace<Double>(shape: [4, 4])
+        let net = try MLP<Double>(MLPConfiguration(space: 16, hiddenWidths: [4], embeddingDimension: 4), source: RandomSource(seed: 0))
+        let model = try NetworkEpsilonModel(network: net, space: space)
+        let x = try space.whiteNoise(batch: 2, channels: 1, source: RandomSource(seed: 1))
+        let state = try LinearSchedule<Double>()(0.5)
+        var wrong = Tensor<Double>(shape: [2, 16, 1])
+        #expect(throws: GUDError.self) { try model.epsilon(x, state: state, into: &wrong) }
+    }
+
+    @Test func epsilonIntoReusesTheOutputStorage() throws {
+        let space = try FourierSpace<Float>(shape: [4, 4])
+        let net = try MLP<Float>(MLPConfiguration(space: 16, hiddenWidths: [8], embeddingDimension: 4), source: RandomSource(seed: 0))
+        let model = try NetworkEpsilonModel(network: net, space: space)
+        let x: Tensor<Float> = try space.whiteNoise(batch: 4, channels: 1, source: RandomSource(seed: 1))
+        var out = Tensor<Float>(shape: x.shape)
+        let before = out.withUnsafeBufferPointer { $0.baseAddress }
+        for t in [Float(0.9), 0.5, 0.1] {
+            try model.epsilon(x, state: LinearSchedule<Float>()(t), into: &out)
+        }
+        #expect(out.withUnsafeBufferPointer { $0.baseAddress } == before)
+    }
+}
