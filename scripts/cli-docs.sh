@@ -12,7 +12,7 @@ gud=.build/release/gud
   echo '```'
   COLUMNS=100 "$gud" --help
   echo '```'
-  for cmd in stats train sample noise extend schedule likelihood; do
+  for cmd in stats train sample noise extend schedule likelihood quality losses train-classifier; do
     echo
     echo "## gud $cmd"
     echo

@@ -10,7 +10,7 @@ struct GUDCommand: ParsableCommand {
         abstract: "Generation with Unified Diffusion: choose a basis, a prior and a component-wise schedule; train, sample, inspect.",
         subcommands: [
             Stats.self, Train.self, Sample.self, Noise.self, Extend.self, ScheduleCommand.self, Likelihood.self,
-            TrainClassifier.self,
+            Quality.self, Losses.self, TrainClassifier.self,
         ])
 
     /// Runs the command; every error ends the process with one line on stderr and a non-zero status

@@ -66,6 +66,9 @@ struct CLITests {
         try expectFailure(["likelihood", "--run", dir.path, "--probes", "1"], "--probes must be at least 2")
         try expectFailure(["schedule", "--points", "1"], "--points must be at least 2")
         try expectFailure(["extend", "--run", dir.path], "--width")
+        try expectFailure(["losses", "--run", dir.appendingPathComponent("missing").path], "missing")
+        try expectFailure(["quality", "--samples", dir.appendingPathComponent("none.npy").path], "none.npy")
+        try expectFailure(["likelihood", "--run", dir.path, "--softness", "0"], "softness must be positive")
         // Malformed files.
         let bad = dir.appendingPathComponent("bad.json")
         try AtomicFile.write("{\"steps\": \"many\"}", to: bad)
@@ -106,5 +109,32 @@ struct CLITests {
         #expect(resume.status == 0 && resume.stdout.contains("trained 0 steps"), "\(resume.stdout) \(resume.stderr)")
         let noise = try Self.run(["noise", "--dataset", "digits", "--images", "2", "--paper-figure", "-o", dir.appendingPathComponent("n.png").path])
         #expect(noise.status == 0, "\(noise.stderr)")
+        let losses = try Self.run(["losses", "--run", run, "--window", "2", "-o", dir.appendingPathComponent("l.svg").path])
+        #expect(losses.status == 0 && losses.stdout.contains("4 steps"), "\(losses.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("l.svg"), encoding: .utf8).contains("<polyline"))
+        let likelihoodJSON = dir.appendingPathComponent("nll.json")
+        let likelihood = try Self.run([
+            "likelihood", "--run", run, "--count", "2", "--batch-size", "2", "--tolerance", "1e-2", "--softness", "2",
+            "--json", likelihoodJSON.path,
+        ])
+        #expect(likelihood.status == 0, "\(likelihood.stderr)")
+        let nll = try JSONSerialization.jsonObject(with: AtomicFile.read(likelihoodJSON)) as? [String: Any]
+        #expect((nll?["bits_per_dim"] as? Double)?.isFinite == true && nll?["softness"] as? Double == 2 && nll?["images"] as? Int == 2)
+        // The quality metric takes 28×28 images only: 8×8 samples are refused with the expected shape.
+        try expectFailure(["quality", "--samples", "\(run)/samples.npy"], "expected at least two 28×28 images")
+    }
+
+    @Test func qualityOfRealImagesIsReportedAsJSON() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let images = try ImageDataset<Float>.bundled(.mnist).prefix(32).images
+        let npy = dir.appendingPathComponent("real.npy"), json = dir.appendingPathComponent("q.json")
+        try NPYFile(images.reshaped([32, 28, 28])).write(to: npy)
+        let r = try Self.run(["quality", "--samples", npy.path, "--bootstrap", "2", "--json", json.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let q = try JSONSerialization.jsonObject(with: AtomicFile.read(json)) as? [String: Any]
+        #expect(q?["sample_count"] as? Int == 32 && q?["reference_count"] as? Int == 10000)
+        #expect((q?["frechet_distance"] as? Double).map { $0 > 0 && $0 < 200 } == true)
     }
 }

@@ -45,14 +45,15 @@ public enum LikelihoodEvaluation {
     ///   - probes: Hutchinson probes per image (≥ 2, drawn from `source.derived("probes")`), or nil for the exact divergence.
     ///   - tolerance: the ODE solver's relative and absolute tolerance (default 1e-4).
     ///   - batchSize: images per solver run (default 16).
-    ///   - softness: the schedule member (default: the run's softness).
+    ///   - softness, secondarySoftness: the schedule member (default: the run's softnesses); a
+    ///     family-trained network can be evaluated at any member.
     ///   - source: the source of the dequantisation noise and the probes.
     ///   - progress: called after every batch with the number of images done.
     /// - Throws: `GUDError.shapeMismatch` for images of another size, `GUDError.invalidArgument` for
     ///   fewer than 2 levels, and the errors of ``logLikelihood(model:schedule:data:divergence:prior:tStart:tEnd:relativeTolerance:absoluteTolerance:firstSample:)``.
     public static func bitsPerDimension<S: TensorScalar>(
         model: TrainedModel<S>, images: Tensor<S>, dequantize: Bool = true, levels: Int = 256, probes: Int? = 2,
-        tolerance: S = 1e-4, batchSize: Int = 16, softness: Double? = nil, source: RandomSource,
+        tolerance: S = 1e-4, batchSize: Int = 16, softness: Double? = nil, secondarySoftness: Double? = nil, source: RandomSource,
         progress: ((Int) -> Void)? = nil
     ) throws -> BitsPerDimensionReport {
         let setup = model.setup
@@ -62,7 +63,7 @@ public enum LikelihoodEvaluation {
         guard levels >= 2 else { throw GUDError.invalidArgument("quantisation levels must be at least 2, got \(levels)") }
         let n = images.shape[0], per = images.count / n
         let epsilonModel = try model.model()
-        let schedule = try setup.schedule(softness: softness)
+        let schedule = try setup.schedule(softness: softness, secondarySoftness: secondarySoftness)
         let offset = dequantizationOffset(levels: levels)
         var bits = [Double](), errors = [Double](), evaluations = 0
         var first = 0

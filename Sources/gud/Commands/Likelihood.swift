@@ -37,6 +37,15 @@ struct Likelihood: ParsableCommand {
     @Option(help: "Seed of the dequantisation noise and the probes.")
     var seed: UInt64 = 0
 
+    @Option(help: "Schedule softness to evaluate (default: the run's; any value for a family-trained run).")
+    var softness: Double?
+
+    @Option(name: .customLong("column-softness"), help: "Column softness (wavelet-column schedule).")
+    var columnSoftness: Double?
+
+    @Option(help: "Also write the result as JSON to this file.")
+    var json: String?
+
     @Flag(name: .customLong("no-dequantize"), help: "Evaluate the pixel values as they are (no uniform noise).")
     var noDequantize = false
 
@@ -44,6 +53,9 @@ struct Likelihood: ParsableCommand {
         guard count >= 1, batchSize >= 1 else { throw ValidationError("--count and --batch-size must be positive") }
         guard exact || probes >= 2 else { throw ValidationError("--probes must be at least 2 (or use --exact)") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive") }
+        for value in [softness, columnSoftness].compactMap({ $0 }) where !(value > 0) {
+            throw ValidationError("softness must be positive, got \(value)")
+        }
     }
 
     func run() throws {
@@ -62,7 +74,18 @@ struct Likelihood: ParsableCommand {
         let result = try LikelihoodEvaluation.bitsPerDimension(
             model: model, images: dataset.images, dequantize: !noDequantize, levels: Int(config.maxValue) + 1,
             probes: exact ? nil : probes, tolerance: Float(tolerance), batchSize: batchSize,
-            source: source) { done in print("  \(done)/\(dataset.count) images") }
+            softness: softness, secondarySoftness: columnSoftness, source: source) { done in print("  \(done)/\(dataset.count) images") }
         print(result.description)
+        if let json {
+            let fields: [String: Any] = [
+                "run": runPath, "step": model.step, "images": dataset.count, "data": config.summary, "seed": seed,
+                "softness": softness ?? NSNull(), "column_softness": columnSoftness ?? NSNull(),
+                "bits_per_dim": result.mean, "standard_error_over_images": result.standardErrorOverImages,
+                "hutchinson_standard_error": result.hutchinsonStandardError ?? NSNull(), "offset_bits": result.offset,
+                "dequantized": result.dequantized, "ode_evaluations": result.evaluations,
+            ]
+            try AtomicFile.write(try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys]), to: URL(fileURLWithPath: json))
+            print("json: \(json)")
+        }
     }
 }

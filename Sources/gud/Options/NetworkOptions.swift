@@ -6,10 +6,13 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "The architecture.")
     var architecture: NetworkConfiguration.Architecture?
 
-    @Flag(help: "The reference's big U-Net (C = 16, multipliers 1,2,4, 2 attention heads).")
+    @Flag(help: "The reference's big U-Net (C = 16, multipliers 1,2,4, 2 attention heads; the default of gud train).")
     var bigUnet = false
 
-    @Option(name: .customLong("base-channels"), help: "U-Net base channels C (default 8).")
+    @Flag(help: "The reference's small U-Net (C = 8, multipliers 1,2, no attention).")
+    var smallUnet = false
+
+    @Option(name: .customLong("base-channels"), help: "U-Net base channels C.")
     var baseChannels: Int?
 
     @Option(name: .customLong("channel-multipliers"), help: "U-Net channel multipliers per level, e.g. 1,2.")
@@ -27,8 +30,13 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("time-scale"), help: "A time-conditioned network sees c·t (reference: 1).")
     var timeScale: Double?
 
+    func validate() throws {
+        if bigUnet && smallUnet { throw ValidationError("--big-unet and --small-unet exclude each other") }
+    }
+
     func apply(to c: inout NetworkConfiguration) {
         if bigUnet { c = .bigUNet }
+        if smallUnet { c = .smallUNet }
         if let architecture { c.architecture = architecture }
         if let baseChannels { c.baseChannels = baseChannels }
         if let channelMultipliers { c.channelMultipliers = channelMultipliers.values.map { Int($0) } }
@@ -39,7 +47,7 @@ struct NetworkOptions: ParsableArguments {
     }
 
     var isEmpty: Bool {
-        architecture == nil && !bigUnet && baseChannels == nil && channelMultipliers == nil && attentionHeads == nil
+        architecture == nil && !bigUnet && !smallUnet && baseChannels == nil && channelMultipliers == nil && attentionHeads == nil
             && dropout == nil && hiddenWidths == nil && timeScale == nil
     }
 }

@@ -3,7 +3,7 @@ import GUD
 
 /// The optimiser (overrides the configuration file's `optimizer`).
 struct OptimizerOptions: ParsableArguments {
-    @Option(name: .customLong("learning-rate"), help: "Peak learning rate (default 3e-4).")
+    @Option(name: .customLong("learning-rate"), help: "Peak learning rate (main job 1e-3; reference and configuration files 3e-4).")
     var learningRate: Double?
 
     @Option(name: .customLong("weight-decay"), help: "AdamW weight decay (default 0: Adam).")
@@ -15,7 +15,7 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .customLong("warmup-steps"), help: "Learning-rate warm-up steps (default 200).")
     var warmupSteps: Int?
 
-    @Option(name: .customLong("ema-half-life"), help: "EMA half-life in steps (default 500).")
+    @Option(name: .customLong("ema-half-life"), help: "EMA half-life in steps (main job 100; configuration files 500).")
     var emaHalfLife: Double?
 
     func apply(to c: inout OptimizerConfiguration) {

@@ -32,4 +32,9 @@ struct NumberList: ExpressibleByArgument, Sendable {
         guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { return nil }
         values = parsed.map { $0! }
     }
+
+    /// The list as typed: `0,0.5,1`.
+    var defaultValueDescription: String {
+        values.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }.joined(separator: ",")
+    }
 }
