@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GUD
 
 /// Options shared by every benchmark executable.
 public struct BenchmarkOptions: ParsableArguments {
@@ -16,6 +17,14 @@ public struct BenchmarkOptions: ParsableArguments {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     public init() {}
+
+    /// Sets GUD's worker and OpenBLAS thread counts to `threads` — call it before anything else runs:
+    /// the worker count is read once — and measures the sgemm baseline: this process's empty report.
+    public func startReport() -> BenchmarkReport {
+        setenv("GUD_NUM_THREADS", String(threads), 1)
+        BLAS.setThreadCount(threads)
+        return BenchmarkReport(threads: threads, sgemmGFLOPS: Benchmark.sgemmGFLOPS())
+    }
 
     public func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be positive, got \(runs)") }

@@ -31,9 +31,8 @@ struct GemmBenchmark: ParsableCommand {
     ]
 
     func run() throws {
-        BLAS.setThreadCount(options.threads)
-        let baseline = Benchmark.sgemmGFLOPS()
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: baseline)
+        var report = options.startReport()
+        let baseline = report.sgemm_gflops
         report.cases += try cases(Float.self, prefix: "sgemm")
         report.cases += try cases(Double.self, prefix: "dgemm")
         try report.finish(json: options.json)

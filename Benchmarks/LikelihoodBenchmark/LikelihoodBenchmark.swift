@@ -48,9 +48,7 @@ struct LikelihoodBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        setenv("GUD_NUM_THREADS", String(options.threads), 1)
-        BLAS.setThreadCount(options.threads)
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: Benchmark.sgemmGFLOPS())
+        var report = options.startReport()
         let setting = try WhitenedMNIST()
         let (count, source) = (64, RandomSource(seed: 5))
         let network = try UNet<Float>(.small(), source: source.derived("init"))

@@ -33,12 +33,8 @@ struct NNBenchmark: ParsableCommand {
     func validate() throws { _ = try selection.selected(from: Self.allCases) }
 
     func run() throws {
-        // The network kernels run on GUD's parallel workers (OpenBLAS is single-threaded inside a pass);
-        // the worker count is read once, so set it before anything runs.
-        setenv("GUD_NUM_THREADS", String(options.threads), 1)
-        BLAS.setThreadCount(options.threads)
-        let baseline = Benchmark.sgemmGFLOPS()
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: baseline)
+        var report = options.startReport()
+        let baseline = report.sgemm_gflops
         for name in try selection.selected(from: Self.allCases) {
             report.cases.append(try measure(name))
         }

@@ -35,10 +35,9 @@ struct SamplerBenchmark: ParsableCommand {
 
     func run() throws {
         // The network's parallel loops run on GUD's workers; the count is read once, so set it first.
-        setenv("GUD_NUM_THREADS", String(options.threads), 1)
-        BLAS.setThreadCount(options.threads)
-        let baseline = Benchmark.sgemmGFLOPS()
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: baseline)
+
+        var report = options.startReport()
+        let baseline = report.sgemm_gflops
         let setting = try WhitenedMNIST()
         for name in try selection.selected(from: Self.allCases) {
             report.cases.append(try measure(name, setting))

@@ -42,9 +42,7 @@ struct ScalingBenchmark: ParsableCommand {
     func validate() throws { _ = try selection.selected(from: Self.allCases) }
 
     func run() throws {
-        setenv("GUD_NUM_THREADS", String(options.threads), 1)
-        BLAS.setThreadCount(options.threads)
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: Benchmark.sgemmGFLOPS())
+        var report = options.startReport()
         let selected = try selection.selected(from: Self.allCases)
         var results: [String: BenchmarkCase] = [:]
         for sweep in Self.sweeps {

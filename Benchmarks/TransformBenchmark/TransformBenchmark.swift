@@ -32,9 +32,7 @@ struct TransformBenchmark: ParsableCommand {
     func validate() throws { _ = try selection.selected(from: Self.allCases) }
 
     func run() throws {
-        setenv("GUD_NUM_THREADS", String(options.threads), 1)
-        BLAS.setThreadCount(options.threads)
-        var report = BenchmarkReport(threads: options.threads, sgemmGFLOPS: Benchmark.sgemmGFLOPS())
+        var report = options.startReport()
         let setting = try WhitenedMNIST()
         let batch = try setting.firstImages(256)
         let names = try selection.selected(from: Self.allCases)

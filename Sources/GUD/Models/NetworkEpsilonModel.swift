@@ -63,19 +63,11 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
     }
 
     /// ε̂(x) for x in compWhite, shape (batch, D, C) or (batch, D, C, 2), from the network's output
-    /// as the ``parameterization`` says.
+    /// as the ``parameterization`` says (a new tensor; ``epsilon(_:state:into:)`` reuses buffers).
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>) throws -> Tensor<Scalar> {
-        let y = try space.fromComponentSpace(x)
-        var out = try network.predict(x: y, conditioning: conditioning(state, batch: y.shape[0]))
-        switch parameterization {
-        case .epsilon:
-            return try space.toComponentSpace(out)
-        case .gaussianResidual:
-            try out.addScaled(y)
-            return try space.toComponentSpace(out)
-        case .vPrediction:
-            return try applyComponentwise(.vPredictionToEpsilon, space.toComponentSpace(out), x: x, state: state)
-        }
+        var out = Tensor<Scalar>(shape: x.shape)
+        try epsilon(x, state: state, into: &out)
+        return out
     }
 
     /// ε̂(x) written into `output` (x's shape), through the model's reused buffers (see the type's
