@@ -18,7 +18,7 @@
 ///
 /// **Inference without allocation.** ``epsilon(_:state:into:)``, the variant the samplers call,
 /// keeps its dataWhite input, the network's output and the conditioning in buffers owned by the
-/// model and reused from call to call, calls the network's ``EpsilonNetwork/predict(x:conditioning:into:)``
+/// model and reused from call to call, calls the network's `EpsilonNetwork.predict(x:conditioning:into:)`
 /// (no gradients recorded, buffers replayed from the network's pool) and the space's `into:`
 /// transforms; after the first call at a batch size it allocates nothing itself.
 ///
@@ -72,7 +72,7 @@ public struct NetworkEpsilonModel<Scalar: TensorScalar>: EpsilonModel {
 
     /// ε̂(x) written into `output` (x's shape), through the model's reused buffers (see the type's
     /// documentation); the same values as ``epsilon(_:state:)``.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `output` has the wrong shape.
+    /// - Throws: `GUDError.shapeMismatch` when `x` or `output` has the wrong shape.
     public func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws {
         try checkOutputBuffer(output, for: x)
         guard x.rank >= 3 else {

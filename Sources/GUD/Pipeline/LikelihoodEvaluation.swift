@@ -45,8 +45,9 @@ public enum LikelihoodEvaluation {
     ///   - probes: Hutchinson probes per image (≥ 2, drawn from `source.derived("probes")`), or nil for the exact divergence.
     ///   - tolerance: the ODE solver's relative and absolute tolerance (default 1e-4).
     ///   - batchSize: images per solver run (default 16).
-    ///   - softness, secondarySoftness: the schedule member (default: the run's softnesses); a
-    ///     family-trained network can be evaluated at any member.
+    ///   - softness: the schedule member (default: the run's softness); a family-trained network
+    ///     can be evaluated at any member.
+    ///   - secondarySoftness: the column softness of a wavelet-column schedule (default: the run's).
     ///   - source: the source of the dequantisation noise and the probes.
     ///   - progress: called after every batch with the number of images done.
     /// - Throws: `GUDError.shapeMismatch` for images of another size, `GUDError.invalidArgument` for

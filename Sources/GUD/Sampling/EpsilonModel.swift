@@ -20,7 +20,7 @@ public protocol EpsilonModel<Scalar> {
     /// ε̂(x) written into `output`, which must have the shape of x: the variant the samplers call
     /// once per step with the same buffer. A model may reuse `output`'s storage and its own buffers
     /// so that a step allocates nothing; the default computes ``epsilon(_:state:)`` and assigns it.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `output` or the model's result does not have x's shape.
+    /// - Throws: `GUDError.shapeMismatch` when `output` or the model's result does not have x's shape.
     func epsilon(_ x: Tensor<Scalar>, state: NoisingState<Scalar>, into output: inout Tensor<Scalar>) throws
 
     /// η(y) = U† ε̂(U y) and, for every cotangent vₖ (each shaped like y), the vector–Jacobian

@@ -42,12 +42,12 @@ public protocol Space<Scalar>: Sendable {
     /// that transforms batches of one shape repeatedly (a sampler's model). A space may reuse `out`'s
     /// storage and then allocates nothing when it is not shared; the default computes
     /// ``toComponentSpace(_:)`` and assigns it.
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `out` has the wrong shape.
+    /// - Throws: `GUDError.shapeMismatch` when `x` or `out` has the wrong shape.
     func toComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws
 
     /// φ = U† χ written into `out`, which must already have the data shape (batch, D, C) of `x`
     /// (see ``toComponentSpace(_:into:)``).
-    /// - Throws: ``GUDError/shapeMismatch(_:)`` when `x` or `out` has the wrong shape.
+    /// - Throws: `GUDError.shapeMismatch` when `x` or `out` has the wrong shape.
     func fromComponentSpace(_ x: Tensor<Scalar>, into out: inout Tensor<Scalar>) throws
 
     /// The component-space image of real white noise (batch, D, C), such that noise stays white.
