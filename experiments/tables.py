@@ -48,6 +48,33 @@ if rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
     print()
 
+# Paired differences: the settings of one run are evaluated on the same test images with the same
+# dequantisation noise, so their difference has a much smaller standard error than either value.
+paired = []
+for run in sorted(glob.glob(os.path.join(root, "*"))):
+    values = {}
+    for p in sorted(glob.glob(os.path.join(run, "eval-*-likelihood.json"))):
+        v = load(p)
+        if "per_image" in v:
+            values[os.path.basename(p)[len("eval-"):-len("-likelihood.json")]] = v["per_image"]
+    base = next((k for k in ("a1.0", "level1.0-column1.0") if k in values), None)
+    if base is None or len(values) < 2:
+        continue
+    for name, bits in values.items():
+        if name == base:
+            continue
+        d = [x - y for x, y in zip(bits, values[base])]
+        mean = sum(d) / len(d)
+        se = (sum((x - mean) ** 2 for x in d) / (len(d) - 1) / len(d)) ** 0.5
+        paired.append((os.path.basename(run), name, base, f"{mean:+.3f} ± {se:.3f}"))
+if paired:
+    print("Paired differences of bits/dim (same images and dequantisation noise; standard error over images):\n")
+    print("| run | setting | minus | difference |")
+    print("|---|---|---|---|")
+    for r in paired:
+        print("| " + " | ".join(r) + " |")
+    print()
+
 grid = sorted(glob.glob(os.path.join(root, "wavelet", "eval-level*-column*-likelihood.json")))
 if grid:
     cells = {}

@@ -32,7 +32,6 @@ struct GemmBenchmark: ParsableCommand {
 
     func run() throws {
         var report = options.startReport()
-        let baseline = report.sgemm_gflops
         report.cases += try cases(Float.self, prefix: "sgemm")
         report.cases += try cases(Double.self, prefix: "dgemm")
         try report.finish(json: options.json)

@@ -34,7 +34,6 @@ struct NNBenchmark: ParsableCommand {
 
     func run() throws {
         var report = options.startReport()
-        let baseline = report.sgemm_gflops
         for name in try selection.selected(from: Self.allCases) {
             report.cases.append(try measure(name))
         }

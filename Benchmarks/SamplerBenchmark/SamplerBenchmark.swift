@@ -37,7 +37,6 @@ struct SamplerBenchmark: ParsableCommand {
         // The network's parallel loops run on GUD's workers; the count is read once, so set it first.
 
         var report = options.startReport()
-        let baseline = report.sgemm_gflops
         let setting = try WhitenedMNIST()
         for name in try selection.selected(from: Self.allCases) {
             report.cases.append(try measure(name, setting))

@@ -120,6 +120,7 @@ struct CLITests {
         #expect(likelihood.status == 0, "\(likelihood.stderr)")
         let nll = try JSONSerialization.jsonObject(with: AtomicFile.read(likelihoodJSON)) as? [String: Any]
         #expect((nll?["bits_per_dim"] as? Double)?.isFinite == true && nll?["softness"] as? Double == 2 && nll?["images"] as? Int == 2)
+        #expect((nll?["per_image"] as? [Double])?.count == 2)
         // The quality metric takes 28×28 images only: 8×8 samples are refused with the expected shape.
         try expectFailure(["quality", "--samples", "\(run)/samples.npy"], "expected at least two 28×28 images")
     }

@@ -83,6 +83,7 @@ struct Likelihood: ParsableCommand {
                 "bits_per_dim": result.mean, "standard_error_over_images": result.standardErrorOverImages,
                 "hutchinson_standard_error": result.hutchinsonStandardError ?? NSNull(), "offset_bits": result.offset,
                 "dequantized": result.dequantized, "ode_evaluations": result.evaluations,
+                "per_image": result.perImage,
             ]
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys]), to: URL(fileURLWithPath: json))
             print("json: \(json)")
