@@ -2,9 +2,12 @@
 /// training width by shifting a window along the image and regenerating its right-most columns
 /// conditioned on the ones already known.
 ///
-/// With a schedule that generates columns left to right (labels = column index), the left part of a
-/// window is denoised early in the reverse process. Each round shifts the window by `shift` columns:
-/// its first W − shift columns are taken from the canvas (known), the last `shift` are drawn. During
+/// The known columns must be the ones the schedule generates first. The direction is read from the
+/// schedule (``generationOrder(of:width:height:)``): the column schedule of the specification (labels =
+/// column index, offsets growing with the label) generates right to left, so the image grows to the
+/// left; a schedule that generates left to right grows it to the right. Each round shifts the window
+/// by `shift` columns: its W − shift columns on the side generated first are taken from the canvas
+/// (known), the other `shift` are drawn. During
 /// the reverse SDE (Euler–Maruyama) the known components are replaced, before every step, by the
 /// forward-noised known values α(t) χ̂_known + σ(t) z (the "replacement" method of conditional
 /// sampling), and set to the known values exactly at the end. The first window is an ordinary sample.
@@ -15,7 +18,7 @@ public enum ImageExtension {
     ///
     /// - Parameters:
     ///   - model: the trained ε-model of width-W images (H, W from `setup`).
-    ///   - schedule: a column-wise schedule (columns generated left to right).
+    ///   - schedule: a column-wise schedule (either direction).
     ///   - setup: the run's diffusion setup; its space must be the pixel basis.
     ///   - count: the number of images, ≥ 1.
     ///   - targetWidth: ≥ W.
@@ -39,49 +42,73 @@ public enum ImageExtension {
                 "extension to width \(targetWidth) by \(k) columns per round from width \(w): need targetWidth ≥ \(w), 1 ≤ shift < \(w), count ≥ 1")
         }
         let rounds = (targetWidth - w + k - 1) / k
-        // The canvas, in data space, (count, H, fullWidth, C) row-major.
+        // Logical columns run in the order of generation (0 = generated first); `physical` maps a logical
+        // column of a width-n image to its place in the image.
+        let reversed = try generationOrder(of: schedule, width: w, height: h) == .rightToLeft
+        func physical(_ col: Int, _ n: Int) -> Int { reversed ? n - 1 - col : col }
+        // The canvas, in data space, (count, H, fullWidth, C) row-major, in logical columns.
         let fullWidth = w + rounds * k
         var canvas = [S](repeating: 0, count: count * h * fullWidth * c)
-        func copyWindow(_ window: Tensor<S>, toColumn offset: Int, fromColumn first: Int) {
-            for b in 0..<count { for r in 0..<h { for col in first..<w { for ch in 0..<c {
-                canvas[((b * h + r) * fullWidth + offset + col) * c + ch] = window[flat: ((b * h + r) * w + col) * c + ch]
-            } } } }
-        }
         for round in 0...rounds {
             let known = round == 0 ? 0 : w - k
+            let offset = round * k
             var windowData = Tensor<S>(shape: [count, h * w, c])
-            if known > 0 {
-                let offset = round * k
-                windowData.withUnsafeMutableBufferPointer { dst in
-                    for b in 0..<count { for r in 0..<h { for col in 0..<known { for ch in 0..<c {
-                        dst[((b * h + r) * w + col) * c + ch] = canvas[((b * h + r) * fullWidth + offset + col) * c + ch]
-                    } } } }
-                }
+            windowData.withUnsafeMutableBufferPointer { dst in
+                for b in 0..<count { for r in 0..<h { for col in 0..<known { for ch in 0..<c {
+                    dst[((b * h + r) * w + physical(col, w)) * c + ch] = canvas[((b * h + r) * fullWidth + offset + col) * c + ch]
+                } } } }
             }
             let window = try sampleWindow(
-                model: model, schedule: schedule, setup: setup, known: known, data: windowData,
-                source: source.derived(UInt64(round)), steps: steps)
-            copyWindow(window, toColumn: round * k, fromColumn: known)
+                model: model, schedule: schedule, setup: setup, known: Set((0..<known).map { physical($0, w) }),
+                data: windowData, source: source.derived(UInt64(round)), steps: steps)
+            for b in 0..<count { for r in 0..<h { for col in known..<w { for ch in 0..<c {
+                canvas[((b * h + r) * fullWidth + offset + col) * c + ch] = window[flat: ((b * h + r) * w + physical(col, w)) * c + ch]
+            } } } }
             progress?(round + 1, rounds + 1)
         }
         // Crop to the target width.
         var out = Tensor<S>(shape: [count, h * targetWidth, c])
         out.withUnsafeMutableBufferPointer { dst in
             for b in 0..<count { for r in 0..<h { for col in 0..<targetWidth { for ch in 0..<c {
-                dst[((b * h + r) * targetWidth + col) * c + ch] = canvas[((b * h + r) * fullWidth + col) * c + ch]
+                dst[((b * h + r) * targetWidth + physical(col, targetWidth)) * c + ch] = canvas[((b * h + r) * fullWidth + col) * c + ch]
             } } } }
         }
         return out
     }
 
-    /// One window: the reverse SDE with the first `known` columns replaced by their noised known values.
+    /// The direction in which a schedule generates the columns of an H×W pixel image.
+    public enum Direction: Sendable, Equatable {
+        /// The left columns are denoised first in the reverse process.
+        case leftToRight
+        /// The right columns are denoised first.
+        case rightToLeft
+    }
+
+    /// Which side a column-wise schedule generates first: the one whose columns have the smaller mean γ
+    /// (are cleaner) over t ∈ {0.1, 0.2, …, 0.9}.
+    /// - Throws: `GUDError.invalidArgument` when the first and last columns never differ (not a
+    ///   column-wise schedule).
+    public static func generationOrder<Sch: Schedule>(of schedule: Sch, width w: Int, height h: Int) throws -> Direction {
+        var difference = 0.0
+        for i in 1...9 {
+            let state = schedule(Sch.Scalar(Double(i) / 10))
+            let gamma = state.components(of: state.gamma, count: h * w)
+            for r in 0..<h { difference += Double(gamma[r * w + w - 1]) - Double(gamma[r * w]) }
+        }
+        guard difference != 0 else {
+            throw GUDError.invalidArgument("the schedule treats the first and last columns alike; image extension needs a column-wise schedule")
+        }
+        return difference < 0 ? .rightToLeft : .leftToRight
+    }
+
+    /// One window: the reverse SDE with the `known` columns replaced by their noised known values.
     static func sampleWindow<S: TensorScalar, M: EpsilonModel, Sch: Schedule>(
-        model: M, schedule: Sch, setup: DiffusionSetup<S>, known: Int, data: Tensor<S>, source: RandomSource, steps: Int
+        model: M, schedule: Sch, setup: DiffusionSetup<S>, known: Set<Int>, data: Tensor<S>, source: RandomSource, steps: Int
     ) throws -> Tensor<S> where M.Scalar == S, Sch.Scalar == S {
         let space = setup.space
         let (count, w, c) = (data.shape[0], setup.width, setup.channels)
         let x0 = try setup.encode(data)
-        let isKnown = (0..<space.dimension).map { $0 % w < known }
+        let isKnown = (0..<space.dimension).map { known.contains($0 % w) }
         var x = try space.whiteNoise(batch: count, channels: c, source: source.derived("prior"))
         let grid = try TimeGrid.uniform(from: S(1), to: S(0), stepSize: 1 / S(steps))
         let brownian = source.derived("brownian"), replacement = source.derived("replacement")
@@ -92,7 +119,7 @@ public enum ImageExtension {
         for i in 0..<(grid.count - 1) {
             let (t, dt) = (grid[i], grid[i + 1] - grid[i])
             let state = schedule(t)
-            if known > 0 {
+            if !known.isEmpty {
                 // Known components: α(t) χ̂_known + σ(t) z.
                 try space.drawWhiteNoise(into: &z, streams: &replacementStreams, scale: 1)
                 let alpha = state.components(of: state.alpha, count: space.dimension)

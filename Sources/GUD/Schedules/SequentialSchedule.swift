@@ -92,7 +92,9 @@ public func sequentialSchedule<S: TensorScalar>(
 }
 
 /// Column-by-column generation of a rows × columns grid flattened row-major (pixel (r, c) has
-/// index r · columns + c and label c): column 0 is generated first.
+/// index r · columns + c and label c). Column c waits at γ_min until its offset, which grows with c:
+/// column 0 is noised first, so the reverse process generates the last column first and column 0
+/// last (right to left; ``ImageExtension`` reads the direction from the schedule).
 /// - Throws: `GUDError.invalidArgument` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
 public func columnSchedule<S: TensorScalar>(
     rows: Int, columns: Int, gammaMin: S = -13, gammaMax: S = 5, softness: S = 2
@@ -103,7 +105,7 @@ public func columnSchedule<S: TensorScalar>(
 }
 
 /// Row-by-row generation of a rows × columns grid flattened row-major (pixel (r, c) has label r):
-/// row 0 is generated first.
+/// row 0 is noised first, so the reverse process generates the bottom row first and row 0 last.
 /// - Throws: `GUDError.invalidArgument` for a grid without pixels, and as ``sequentialSchedule(labels:softness:gammaMin:gammaMax:)``.
 public func rowSchedule<S: TensorScalar>(
     rows: Int, columns: Int, gammaMin: S = -13, gammaMax: S = 5, softness: S = 2
