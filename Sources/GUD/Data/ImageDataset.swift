@@ -71,13 +71,16 @@ public struct ImageDataset<Scalar: TensorScalar>: Sendable {
         return try idx(images: try url(f.images), labels: try url(f.labels), maxValue: f.maxValue, name: which.rawValue)
     }
 
-    /// Images from an IDX file of rank 3 (N, H, W) or 4 (N, H, W, C), optionally with an IDX label
-    /// file of rank 1; pixel values v ∈ [0, maxValue] become 2v/maxValue − 1.
+    /// Images from an IDX file of rank 3 (N, H, W) or 4 (N, H, W, C), or one image of rank 2 (H, W)
+    /// (a texture to cut crops from), optionally with an IDX label file of rank 1; pixel values
+    /// v ∈ [0, maxValue] become 2v/maxValue − 1.
     public static func idx(images: URL, labels: URL? = nil, maxValue: Double = 255, name: String? = nil) throws -> ImageDataset {
         let file = try IDXFile(contentsOf: images)
-        guard file.shape.count == 3 || file.shape.count == 4 else {
-            throw GUDError.shapeMismatch("\(images.path) holds an array of shape \(file.shape); expected images (N, H, W) or (N, H, W, C)")
+        guard (2...4).contains(file.shape.count) else {
+            throw GUDError.shapeMismatch("\(images.path) holds an array of shape \(file.shape); expected one image (H, W) or images (N, H, W) or (N, H, W, C)")
         }
+        var pixels: Tensor<Scalar> = file.tensor()
+        if file.shape.count == 2 { pixels = try pixels.reshaped([1] + file.shape) }
         var labelValues: [Int]?
         if let labels {
             let l = try IDXFile(contentsOf: labels)
@@ -86,7 +89,7 @@ public struct ImageDataset<Scalar: TensorScalar>: Sendable {
             }
             labelValues = l.tensor(as: Double.self).scalars.map { Int($0) }
         }
-        return try fromPixels(file.tensor(), maxValue: maxValue, labels: labelValues, name: name ?? images.lastPathComponent)
+        return try fromPixels(pixels, maxValue: maxValue, labels: labelValues, name: name ?? images.lastPathComponent)
     }
 
     /// Images from a `.npy` array (N, H, W), (N, H, W, C) or, with `height` and `width` given, (N, D)

@@ -3,6 +3,25 @@ import Testing
 @testable import GUD
 
 struct ImageDatasetTests {
+    /// A rank-2 IDX file is one image (a texture), from which crops are cut.
+    @Test func aSingleImageIDXFileIsOneImage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gud-idx2-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("texture.idx")
+        let (h, w) = (6, 8)
+        try AtomicFile.write([0, 0, 0x08, 2, 0, 0, 0, UInt8(h), 0, 0, 0, UInt8(w)] + (0..<(h * w)).map { UInt8($0 * 5) }, to: url)
+        let image = try ImageDataset<Float>.idx(images: url)
+        #expect(image.count == 1 && image.height == h && image.width == w)
+        #expect(image.images[flat: 0] == -1 && abs(image.images[flat: h * w - 1] - Float(2 * 235.0 / 255 - 1)) < 1e-6)
+        var config = DataConfiguration(dataset: "idx")
+        config.path = url.path
+        config.cropSize = 4
+        config.cropCount = 10
+        let crops: ImageDataset<Float> = try config.load(source: RandomSource(seed: 1))
+        #expect(crops.count == 10 && crops.height == 4 && crops.width == 4)
+    }
+
     @Test func splitIsDisjointAndSeeded() throws {
         let digits = try ImageDataset<Float>.bundled(.digits)
         let (train, val) = try digits.split(validationFraction: 0.2, source: RandomSource(seed: 1))
