@@ -108,7 +108,9 @@ let package = Package(
         .testTarget(
             name: "GUDTests", dependencies: ["GUD", "CZlib"],
             exclude: ["Metrics/frechet_reference.py"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GUDCLITests", dependencies: ["gud", "GUD"]),
-        .testTarget(name: "ExamplesTests", dependencies: ["TrainOnNPY", "SampleWithCustomSchedule", "GUD"]),
+        // Runs built executables for the two test targets below.
+        .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
+        .testTarget(name: "GUDCLITests", dependencies: ["gud", "GUD", "ProcessSupport"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["TrainOnNPY", "SampleWithCustomSchedule", "GUD", "ProcessSupport"]),
     ]
 )

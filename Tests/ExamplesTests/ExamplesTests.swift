@@ -1,44 +1,15 @@
 import Foundation
 import Testing
 import GUD
+import ProcessSupport
 
 /// Runs the example programs of `Examples/` (built by `swift test`: this target depends on them) at a
 /// tiny size: TrainOnNPY on the bundled 8×8 digits written as a uint8 `.npy` array, then
 /// SampleWithCustomSchedule on its run with both custom schedules and both samplers.
 @Suite(.serialized)
 struct ExamplesTests {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// An example's binary next to the test bundle.
-    static func executable(_ name: String) -> URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)")
-    }
-
-    static func run(_ name: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable(name)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CI"] = "true"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    static func run(_ name: String, _ arguments: [String]) throws -> BuiltExecutable.Result {
+        try BuiltExecutable(name).run(arguments)
     }
 
     /// The first `count` bundled digits as a uint8 array (count, 8, 8): a user's image file.

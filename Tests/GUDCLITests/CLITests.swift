@@ -1,43 +1,14 @@
 import Foundation
 import Testing
 import GUD
+import ProcessSupport
 
 /// Runs the built `gud` executable and checks its output and exit status.
 @Suite(.serialized)
 struct CLITests {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    static let gud = BuiltExecutable("gud")
 
-    /// The `gud` binary next to the test bundle (`swift test` builds it: this target depends on it).
-    static let executable: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("gud")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/gud")
-    }()
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CI"] = "true"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    static func run(_ arguments: [String]) throws -> BuiltExecutable.Result { try gud.run(arguments) }
 
     static func temporaryDirectory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("gud-cli-\(UUID())")
