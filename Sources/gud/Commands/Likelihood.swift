@@ -85,7 +85,7 @@ struct Likelihood: ParsableCommand {
                 "dequantized": result.dequantized, "ode_evaluations": result.evaluations,
                 "per_image": result.perImage,
             ]
-            try AtomicFile.write(try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys]), to: URL(fileURLWithPath: json))
+            try JSONOutput.write(fields, to: json)
             print("json: \(json)")
         }
     }

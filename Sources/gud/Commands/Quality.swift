@@ -50,8 +50,7 @@ struct Quality: ParsableCommand {
                 "bootstrap_seed": report.bootstrapSeed, "classifier_test_accuracy": report.classifierTestAccuracy ?? NSNull(),
                 "class_counts": report.histogram.counts, "covered_classes": report.coveredClasses,
             ]
-            let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys])
-            try AtomicFile.write(data, to: URL(fileURLWithPath: json))
+            try JSONOutput.write(fields, to: json)
             print("json: \(json)")
         }
     }
